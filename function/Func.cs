@@ -1,0 +1,54 @@
+using System.Buffers;
+using ImageClassifier.Fetching;
+using ImageClassifier.Imaging;
+using ImageClassifier.Inference;
+using Microsoft.Extensions.Options;
+
+namespace ImageClassifier;
+
+/// <summary>
+/// The function: get the image, decode it, turn it into the model's tensor, classify it, and
+/// say what was found. The edge (Http/) decides how the request arrived and how to answer.
+/// </summary>
+public sealed class Func(
+    IImageFetcher fetcher,
+    IImageLoader loader,
+    ITensorWriter tensorWriter,
+    IClassifier classifier,
+    IOptions<FunctionOptions> options)
+{
+    public async Task<ClassificationResult> HandleAsync(ClassificationRequest request, CancellationToken cancellationToken)
+    {
+        var topK = request.TopK ?? options.Value.TopK;
+        if (topK < 1 || topK > classifier.ClassCount)
+        {
+            throw new ClassificationException(FailureKind.BadRequest, "invalid-top-k",
+                $"topK must be between 1 and {classifier.ClassCount}.");
+        }
+
+        var bytes = await GetImageAsync(request, cancellationToken);
+        using var image = loader.Load(bytes);
+
+        var spec = classifier.Preprocessing;
+        var tensor = ArrayPool<float>.Shared.Rent(spec.TensorLength);
+        try
+        {
+            tensorWriter.Write(image, spec, tensor.AsSpan(0, spec.TensorLength));
+            var predictions = await classifier.ClassifyAsync(tensor.AsMemory(0, spec.TensorLength), topK, cancellationToken);
+            return new ClassificationResult(request.Url, classifier.Model, predictions);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(tensor);
+        }
+    }
+
+    private async Task<ReadOnlyMemory<byte>> GetImageAsync(ClassificationRequest request, CancellationToken cancellationToken) =>
+        request switch
+        {
+            { Image: { } bytes } => bytes,
+            { Url: { } url } => await fetcher.FetchAsync(url, cancellationToken),
+            _ => throw new ClassificationException(FailureKind.BadRequest, "no-image",
+                "The request names no image: give a \"url\", or send the image bytes."),
+        };
+}

@@ -1,0 +1,40 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace ImageClassifier.Http;
+
+/// <summary>The web host as Knative runs it: one port, health endpoints, the function on POST /.</summary>
+public static class FunctionHosting
+{
+    /// <summary>Tag of the health checks that decide readiness (not liveness).</summary>
+    public const string ReadyTag = "ready";
+
+    public static WebApplicationBuilder AddFunctionHosting(this WebApplicationBuilder builder)
+    {
+        // Knative and the buildpack's Procfile give the port in $PORT; nothing else decides it.
+        var port = builder.Configuration.GetValue("PORT", 8080);
+        if (port is < 1 or > 65535)
+        {
+            throw new InvalidOperationException($"PORT must be between 1 and 65535, not {port}.");
+        }
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.ListenAnyIP(port);
+            kestrel.AddServerHeader = false;
+        });
+
+        builder.Services.AddHealthChecks()
+            .AddCheck<ShutdownHealthCheck>("shutdown", tags: [ReadyTag]);
+        builder.Services.AddHttpEdge(builder.Configuration);
+        return builder;
+    }
+
+    public static WebApplication MapFunction(this WebApplication app)
+    {
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
+        app.MapPost("/", FunctionEndpoint.HandleAsync);
+        return app;
+    }
+}

@@ -1,0 +1,20 @@
+using ImageClassifier;
+using ImageClassifier.Fetching;
+using ImageClassifier.Http;
+using ImageClassifier.Imaging;
+using ImageClassifier.Inference;
+
+var builder = WebApplication.CreateSlimBuilder(args);
+
+builder.AddFunctionHosting();
+builder.Services.AddFunction(builder.Configuration);
+builder.Services.AddImageFetching(builder.Configuration);
+builder.Services.AddImaging(builder.Configuration);
+builder.Services.AddInference(builder.Configuration);
+
+var app = builder.Build();
+app.MapFunction();
+app.Run();
+
+/// <summary>The entry point, visible to the in-process test host.</summary>
+public partial class Program;
