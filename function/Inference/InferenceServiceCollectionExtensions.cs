@@ -1,7 +1,21 @@
+using ImageClassifier.Http;
+
 namespace ImageClassifier.Inference;
 
 /// <summary>Registers the model bundle, the shared session and the classifier.</summary>
 public static class InferenceServiceCollectionExtensions
 {
-    public static IServiceCollection AddInference(this IServiceCollection services, IConfiguration configuration) => services;
+    public static IServiceCollection AddInference(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<InferenceOptions>()
+            .Bind(configuration)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<ModelBundleResolver>();
+        services.AddSingleton<OnnxClassifier>();
+        services.AddSingleton<IClassifier>(provider => provider.GetRequiredService<OnnxClassifier>());
+        services.AddHostedService<ModelLoader>();
+        services.AddHealthChecks().AddCheck<ModelReadyHealthCheck>("model", tags: [FunctionHosting.ReadyTag]);
+        return services;
+    }
 }

@@ -1,0 +1,72 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+
+namespace ImageClassifier.Inference;
+
+/// <summary>
+/// Decides which model to serve: the one bundled at publish time (described by model.json
+/// beside it), or the file that <c>MODEL_PATH</c> names, with <c>LABELS_PATH</c>'s labels.
+/// </summary>
+public sealed class ModelBundleResolver(IOptions<InferenceOptions> options)
+{
+    /// <summary>Where the build puts the pinned model, its labels and its manifest.</summary>
+    public static string BundledDirectory { get; } = Path.Combine(AppContext.BaseDirectory, "model");
+
+    public async Task<ModelBundle> ResolveAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var manifest = await ReadManifestAsync(cancellationToken);
+        var preprocessing = manifest?.Preprocessing.ToSpec() ?? PreprocessingSpec.ImageNet;
+
+        if (!string.IsNullOrWhiteSpace(settings.ModelPath))
+        {
+            var labelsPath = settings.LabelsPath ?? BundledPath(manifest?.Labels.File, "LABELS_PATH");
+            return new ModelBundle(
+                Path.GetFileNameWithoutExtension(settings.ModelPath),
+                RequireFile(settings.ModelPath, "MODEL_PATH"),
+                ExpectedSha256: null,
+                await ReadLabelsAsync(labelsPath, cancellationToken),
+                preprocessing);
+        }
+
+        if (manifest is null)
+        {
+            throw new InvalidOperationException(
+                $"No model is bundled in {BundledDirectory} and MODEL_PATH is not set: publish with the model, or set MODEL_PATH.");
+        }
+
+        return new ModelBundle(
+            manifest.Name,
+            BundledPath(manifest.Model.File, "MODEL_PATH"),
+            manifest.Model.Sha256,
+            await ReadLabelsAsync(settings.LabelsPath ?? BundledPath(manifest.Labels.File, "LABELS_PATH"), cancellationToken),
+            preprocessing);
+    }
+
+    private static async Task<ModelManifest?> ReadManifestAsync(CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(BundledDirectory, "model.json");
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        await using var stream = File.OpenRead(path);
+        return await JsonSerializer.DeserializeAsync(stream, ModelManifestJsonContext.Default.ModelManifest, cancellationToken)
+            ?? throw new InvalidOperationException($"{path} is empty.");
+    }
+
+    private static async Task<IReadOnlyList<ModelLabel>> ReadLabelsAsync(string path, CancellationToken cancellationToken)
+    {
+        var lines = await File.ReadAllLinesAsync(RequireFile(path, "LABELS_PATH"), cancellationToken);
+        return [.. lines.Where(line => !string.IsNullOrWhiteSpace(line)).Select(ModelLabel.Parse)];
+    }
+
+    private static string BundledPath(string? fileName, string variable) =>
+        fileName is null
+            ? throw new InvalidOperationException($"No file is bundled for {variable}: set {variable}.")
+            : RequireFile(Path.Combine(BundledDirectory, fileName), variable);
+
+    private static string RequireFile(string path, string variable) =>
+        File.Exists(path) ? Path.GetFullPath(path) : throw new FileNotFoundException($"{variable}: no file at {path}.", path);
+}

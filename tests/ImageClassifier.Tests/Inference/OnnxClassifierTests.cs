@@ -1,0 +1,86 @@
+using ImageClassifier.Inference;
+using Microsoft.Extensions.Options;
+
+namespace ImageClassifier.Tests.Inference;
+
+public class OnnxClassifierTests
+{
+    private const string PinnedSha256 = "cc028fe6cae7bc11a4ff53cfc9b79c920e8be65ce33a904ec3e2a8f66d77f95f";
+
+    [Fact]
+    public async Task The_bundled_model_is_the_pinned_one_with_1000_labels()
+    {
+        using var classifier = NewClassifier();
+
+        await classifier.LoadAsync(await Resolve(new InferenceOptions()), CancellationToken.None);
+
+        Assert.True(classifier.IsReady);
+        Assert.Equal(new ModelInfo("mobilenetv2-12-int8", PinnedSha256), classifier.Model);
+        Assert.Equal(1000, classifier.ClassCount);
+        Assert.Equal(PreprocessingSpec.ImageNet.CropSize, classifier.Preprocessing.CropSize);
+    }
+
+    [Fact]
+    public async Task MODEL_PATH_serves_another_classifier_with_a_fixed_batch_of_one()
+    {
+        using var classifier = NewClassifier();
+        var bundle = await Resolve(new InferenceOptions { ModelPath = SharedModels.ShuffleNet, LabelsPath = SharedModels.Labels });
+
+        await classifier.LoadAsync(bundle, CancellationToken.None);
+        var predictions = await classifier.ClassifyAsync(new float[bundle.Preprocessing.TensorLength], 3, CancellationToken.None);
+
+        Assert.Equal("shufflenet-v2-12-int8", classifier.Model.Name);
+        Assert.Equal(3, predictions.Count);
+        Assert.True(predictions[0].Probability >= predictions[1].Probability);
+    }
+
+    [Fact]
+    public async Task A_label_file_that_does_not_fit_the_output_is_refused_at_load()
+    {
+        var labels = Path.GetTempFileName();
+        await File.WriteAllLinesAsync(labels, ["cat", "dog"]);
+        using var classifier = NewClassifier();
+        var bundle = await Resolve(new InferenceOptions { ModelPath = SharedModels.MobileNet, LabelsPath = labels });
+
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => classifier.LoadAsync(bundle, CancellationToken.None));
+
+        Assert.Contains("1000 classes", error.Message, StringComparison.Ordinal);
+        Assert.False(classifier.IsReady);
+    }
+
+    [Fact]
+    public async Task A_model_whose_hash_differs_from_the_pin_is_refused()
+    {
+        using var classifier = NewClassifier();
+        var bundle = await Resolve(new InferenceOptions()) with { ExpectedSha256 = new string('0', 64) };
+
+        await Assert.ThrowsAsync<InvalidDataException>(() => classifier.LoadAsync(bundle, CancellationToken.None));
+        Assert.False(classifier.IsReady);
+    }
+
+    [Fact]
+    public async Task Before_loading_it_answers_unavailable()
+    {
+        using var classifier = NewClassifier();
+
+        var error = await Assert.ThrowsAsync<ClassificationException>(
+            () => classifier.ClassifyAsync(new float[10], 1, CancellationToken.None));
+
+        Assert.Equal(FailureKind.Unavailable, error.Kind);
+        Assert.NotNull(error.RetryAfterSeconds);
+    }
+
+    [Fact]
+    public async Task A_missing_MODEL_PATH_names_the_variable()
+    {
+        var error = await Assert.ThrowsAsync<FileNotFoundException>(
+            () => Resolve(new InferenceOptions { ModelPath = "/nonexistent/model.onnx" }));
+
+        Assert.Contains("MODEL_PATH", error.Message, StringComparison.Ordinal);
+    }
+
+    private static OnnxClassifier NewClassifier() => new(Options.Create(new InferenceOptions()));
+
+    private static Task<ModelBundle> Resolve(InferenceOptions options) =>
+        new ModelBundleResolver(Options.Create(options)).ResolveAsync(CancellationToken.None);
+}
