@@ -23,7 +23,8 @@ public sealed class OnnxClassifier(IOptions<InferenceOptions> options) : IClassi
     public int ClassCount => Loaded.Bundle.Labels.Count;
 
     private LoadedModel Loaded => _loaded ?? throw new ClassificationException(
-        FailureKind.Unavailable, "not-ready", "The model is still loading; try again shortly.") { RetryAfterSeconds = 1 };
+        FailureKind.Unavailable, "not-ready", "The model is still loading; try again shortly.")
+    { RetryAfterSeconds = 1 };
 
     /// <summary>Checks the file, opens the session, checks its shapes and warms it up with one run.</summary>
     public async Task LoadAsync(ModelBundle bundle, CancellationToken cancellationToken)
