@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace ImageClassifier.Tests.Harness;
+
+/// <summary>
+/// The function as a buildpack image runs it: <c>dotnet publish</c> into a temporary folder,
+/// then the Procfile's <c>web</c> command started there by a shell, with <c>PORT</c> set.
+/// </summary>
+public sealed class PublishedFunction : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly string _folder;
+
+    private PublishedFunction(Process process, string folder, Uri baseAddress)
+    {
+        _process = process;
+        _folder = folder;
+        BaseAddress = baseAddress;
+    }
+
+    public Uri BaseAddress { get; }
+
+    public static async Task<PublishedFunction> PublishAndStartAsync(IReadOnlyDictionary<string, string> environment)
+    {
+        var folder = Directory.CreateTempSubdirectory("image-classifier-publish-").FullName;
+        await RunToEndAsync("dotnet", ["publish", Path.Combine(RepositoryRoot.Path, "function"), "-c", "Release", "-o", folder]);
+
+        var port = FreeLoopbackPort();
+        var start = new ProcessStartInfo("bash", ["-c", WebCommand()])
+        {
+            WorkingDirectory = folder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        RemoveBuildVariables(start);
+        start.Environment["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("The web process did not start.");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return new PublishedFunction(process, folder, new Uri($"http://127.0.0.1:{port}/"));
+    }
+
+    /// <summary>The Procfile's <c>web:</c> command.</summary>
+    public static string WebCommand() =>
+        File.ReadAllLines(Path.Combine(RepositoryRoot.Path, "Procfile"))
+            .Select(line => line.Split(':', 2))
+            .Single(parts => parts.Length == 2 && parts[0].Trim() == "web")[1].Trim();
+
+    public async Task WaitUntilReadyAsync(HttpClient client)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (true)
+        {
+            Assert.False(_process.HasExited, $"The web process exited with {(_process.HasExited ? _process.ExitCode : 0)}.");
+            try
+            {
+                using var ready = await client.GetAsync(new Uri(BaseAddress, "/readyz"), timeout.Token);
+                if (ready.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(100, timeout.Token);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    private static async Task RunToEndAsync(string fileName, string[] arguments)
+    {
+        var start = new ProcessStartInfo(fileName, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
+        RemoveBuildVariables(start);
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, $"{fileName} {string.Join(' ', arguments)} failed:\n{await output}\n{await error}");
+    }
+
+    /// <summary>The test host's own MSBuild variables would steer the child build wrongly.</summary>
+    private static void RemoveBuildVariables(ProcessStartInfo start)
+    {
+        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase)
+            || k.StartsWith("VSTEST", StringComparison.OrdinalIgnoreCase)).ToArray())
+        {
+            start.Environment.Remove(key);
+        }
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
