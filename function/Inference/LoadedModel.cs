@@ -7,9 +7,7 @@ internal sealed record LoadedModel(
     InferenceSession Session,
     ModelBundle Bundle,
     ModelInfo Info,
-    string[] InputNames,
-    string[] OutputNames,
-    long[] InputShape,
+    ModelSignature Signature,
     RunOptions RunOptions) : IDisposable
 {
     /// <summary>
@@ -36,8 +34,13 @@ internal sealed record LoadedModel(
                 $"{bundle.ModelPath}: output '{outputName}' has {classes} classes but the labels have {bundle.Labels.Count} lines.");
         }
 
-        return new LoadedModel(session, bundle, info, [inputName], [outputName], [1, 3, crop, crop], new RunOptions());
+        var signature = new ModelSignature(inputName, [.. dims.Select(d => (long)d)], outputName, [.. output.Dimensions.Select(d => (long)d)]);
+        return new LoadedModel(session, bundle, info, signature, new RunOptions());
     }
+
+    public string[] InputNames { get; } = [Signature.InputName];
+
+    public string[] OutputNames { get; } = [Signature.OutputName];
 
     public void Dispose()
     {

@@ -22,6 +22,8 @@ public sealed class OnnxClassifier(IOptions<InferenceOptions> options) : IClassi
 
     public int ClassCount => Loaded.Bundle.Labels.Count;
 
+    public ModelSignature Signature => Loaded.Signature;
+
     private LoadedModel Loaded => _loaded ?? throw new ClassificationException(
         FailureKind.Unavailable, "not-ready", "The model is still loading; try again shortly.")
     { RetryAfterSeconds = 1 };
@@ -49,7 +51,7 @@ public sealed class OnnxClassifier(IOptions<InferenceOptions> options) : IClassi
             loaded = LoadedModel.Create(session, bundle, new ModelInfo(bundle.Name, sha256));
 
             // One run before readiness: ONNX Runtime allocates and plans on the first run.
-            Run(loaded, new float[bundle.Preprocessing.TensorLength], new float[bundle.Labels.Count]);
+            Run(loaded, new float[bundle.Preprocessing.TensorLength], 1, new float[bundle.Labels.Count]);
         }
         catch
         {
@@ -82,7 +84,7 @@ public sealed class OnnxClassifier(IOptions<InferenceOptions> options) : IClassi
         try
         {
             var scores = probabilities.AsSpan(0, classes);
-            Run(loaded, MemoryMarshal.AsMemory(tensor), scores);
+            Run(loaded, MemoryMarshal.AsMemory(tensor), 1, scores);
             Softmax.Apply(scores);
             return Task.FromResult<IReadOnlyList<Prediction>>(TopK.Select(scores, loaded.Bundle.Labels, topK));
         }
@@ -92,11 +94,34 @@ public sealed class OnnxClassifier(IOptions<InferenceOptions> options) : IClassi
         }
     }
 
+    public Task<float[]> InferLogitsAsync(ReadOnlyMemory<float> tensors, int batchSize, CancellationToken cancellationToken)
+    {
+        var loaded = Loaded;
+        var imageLength = loaded.Bundle.Preprocessing.TensorLength;
+        if (batchSize < 1 || tensors.Length != batchSize * imageLength)
+        {
+            throw new ArgumentException($"{batchSize} images take {batchSize * imageLength} values, not {tensors.Length}.", nameof(tensors));
+        }
+
+        var classes = loaded.Bundle.Labels.Count;
+        var logits = new float[batchSize * classes];
+        var input = MemoryMarshal.AsMemory(tensors);
+        var step = loaded.Signature.FixedBatchOfOne ? 1 : batchSize;
+        for (var first = 0; first < batchSize; first += step)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            Run(loaded, input.Slice(first * imageLength, step * imageLength), step, logits.AsSpan(first * classes, step * classes));
+        }
+
+        return Task.FromResult(logits);
+    }
+
     public void Dispose() => _loaded?.Dispose();
 
-    private static void Run(LoadedModel loaded, Memory<float> tensor, Span<float> logits)
+    private static void Run(LoadedModel loaded, Memory<float> tensors, int batchSize, Span<float> logits)
     {
-        using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, tensor, loaded.InputShape);
+        var crop = loaded.Bundle.Preprocessing.CropSize;
+        using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, tensors, [batchSize, 3, crop, crop]);
         using var outputs = loaded.Session.Run(loaded.RunOptions, loaded.InputNames, [input], loaded.OutputNames);
         outputs[0].GetTensorDataAsSpan<float>().CopyTo(logits);
     }

@@ -58,6 +58,28 @@ public class OnnxClassifierTests
         Assert.False(classifier.IsReady);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_batch_gives_the_logits_of_each_image_run_alone(bool shuffleNet)
+    {
+        using var classifier = NewClassifier();
+        var settings = shuffleNet ? new InferenceOptions { ModelPath = SharedModels.ShuffleNet } : new InferenceOptions();
+        await classifier.LoadAsync(await Resolve(settings), CancellationToken.None);
+        var length = classifier.Preprocessing.TensorLength;
+        var random = new Random(7);
+        var batch = Enumerable.Range(0, 2 * length).Select(_ => random.NextSingle() * 4 - 2).ToArray();
+
+        var together = await classifier.InferLogitsAsync(batch, 2, CancellationToken.None);
+        var first = await classifier.InferLogitsAsync(batch.AsMemory(0, length), 1, CancellationToken.None);
+        var second = await classifier.InferLogitsAsync(batch.AsMemory(length, length), 1, CancellationToken.None);
+
+        Assert.Equal(shuffleNet, classifier.Signature.FixedBatchOfOne);
+        Assert.Equal(2 * classifier.ClassCount, together.Length);
+        Assert.Equal(first.Concat(second), together, (a, b) => MathF.Abs(a - b) < 1e-3f);
+        Assert.NotEqual(first, second);
+    }
+
     [Fact]
     public async Task Before_loading_it_answers_unavailable()
     {
