@@ -1,0 +1,68 @@
+using System.Buffers.Binary;
+using System.Text;
+
+namespace ImageClassifier.Tests.Imaging;
+
+/// <summary>
+/// PNG files written byte by byte, so a test can declare any size in the header without an
+/// encoder allocating the pixels: signature, IHDR, a tiny IDAT, IEND, each with a correct CRC.
+/// </summary>
+internal static class HandMadePng
+{
+    private static readonly byte[] Signature = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
+
+    /// <summary>A zlib stream of no data: the IDAT of an image that is never meant to be decoded.</summary>
+    private static readonly byte[] EmptyZlib = [0x78, 0x9C, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01];
+
+    /// <summary>Bytes that are not a zlib stream at all.</summary>
+    private static readonly byte[] NotZlib = [0x12, 0x34, 0x56, 0x78, 0x9A, 0xBC, 0xDE, 0xF0];
+
+    public static byte[] WithHeader(uint width, uint height) => Build(width, height, EmptyZlib);
+
+    /// <summary>A valid header followed by pixel data that cannot be inflated.</summary>
+    public static byte[] WithDamagedPixelData(uint width, uint height) => Build(width, height, NotZlib);
+
+    private static byte[] Build(uint width, uint height, byte[] pixelData)
+    {
+        var header = new byte[13];
+        BinaryPrimitives.WriteUInt32BigEndian(header, width);
+        BinaryPrimitives.WriteUInt32BigEndian(header.AsSpan(4), height);
+        header[8] = 8; // bit depth
+        header[9] = 2; // colour type: RGB
+
+        using var png = new MemoryStream();
+        png.Write(Signature);
+        WriteChunk(png, "IHDR", header);
+        WriteChunk(png, "IDAT", pixelData);
+        WriteChunk(png, "IEND", []);
+        return png.ToArray();
+    }
+
+    private static void WriteChunk(MemoryStream png, string type, byte[] data)
+    {
+        Span<byte> number = stackalloc byte[4];
+        BinaryPrimitives.WriteUInt32BigEndian(number, (uint)data.Length);
+        png.Write(number);
+
+        var typeAndData = Encoding.ASCII.GetBytes(type).Concat(data).ToArray();
+        png.Write(typeAndData);
+        BinaryPrimitives.WriteUInt32BigEndian(number, Crc32(typeAndData));
+        png.Write(number);
+    }
+
+    /// <summary>The CRC-32 PNG chunks carry (ISO 3309, reflected polynomial 0xEDB88320).</summary>
+    private static uint Crc32(byte[] bytes)
+    {
+        var crc = 0xFFFFFFFFu;
+        foreach (var b in bytes)
+        {
+            crc ^= b;
+            for (var bit = 0; bit < 8; bit++)
+            {
+                crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
+            }
+        }
+
+        return ~crc;
+    }
+}

@@ -1,0 +1,226 @@
+using ImageClassifier.Imaging;
+using Microsoft.Extensions.Options;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Webp;
+using SixLabors.ImageSharp.Metadata.Profiles.Exif;
+using SixLabors.ImageSharp.PixelFormats;
+using Xunit;
+
+namespace ImageClassifier.Tests.Imaging;
+
+public class ImageSharpLoaderTests
+{
+    private static readonly Rgb24 Red = new(255, 0, 0);
+    private static readonly Rgb24 Blue = new(0, 0, 255);
+    private static readonly Rgb24 White = new(255, 255, 255);
+
+    [Fact]
+    public void Png_is_decoded_pixel_for_pixel()
+    {
+        using var image = Load(EncodeGradient(7, 5, (i, s) => i.SaveAsPng(s)));
+
+        Assert.Equal((7, 5), (image.Width, image.Height));
+        Assert.Equal(new Rgb24(30, 40, 3), image[3, 4]);
+    }
+
+    [Fact]
+    public void Bmp_is_decoded_pixel_for_pixel()
+    {
+        using var image = Load(EncodeGradient(7, 5, (i, s) => i.SaveAsBmp(s)));
+
+        Assert.Equal((7, 5), (image.Width, image.Height));
+        Assert.Equal(new Rgb24(30, 40, 3), image[3, 4]);
+    }
+
+    [Fact]
+    public void Lossless_webp_is_decoded_pixel_for_pixel()
+    {
+        var bytes = EncodeGradient(7, 5, (i, s) => i.SaveAsWebp(s, new WebpEncoder { FileFormat = WebpFileFormatType.Lossless }));
+
+        using var image = Load(bytes);
+
+        Assert.Equal((7, 5), (image.Width, image.Height));
+        Assert.Equal(new Rgb24(30, 40, 3), image[3, 4]);
+    }
+
+    [Fact]
+    public void Jpeg_is_decoded_to_about_its_colours()
+    {
+        using var source = new Image<Rgb24>(32, 16, Red);
+        Paint.Rectangle(source, new Rectangle(16, 0, 16, 16), Blue);
+
+        using var image = Load(Encode(source, (i, s) => i.SaveAsJpeg(s)));
+
+        Assert.Equal((32, 16), (image.Width, image.Height));
+        AssertClose(Red, image[4, 8]);
+        AssertClose(Blue, image[28, 8]);
+    }
+
+    [Fact]
+    public void Only_the_first_frame_of_an_animated_gif_is_used()
+    {
+        using var animation = new Image<Rgba32>(8, 8, Color.Red);
+        using var second = new Image<Rgba32>(8, 8, Color.Blue);
+        animation.Frames.AddFrame(second.Frames.RootFrame);
+
+        using var image = Load(Encode(animation, (i, s) => i.SaveAsGif(s)));
+
+        Assert.Single(image.Frames);
+        Assert.Equal(Red, image[4, 4]);
+    }
+
+    [Fact]
+    public void Exif_orientation_6_is_applied()
+    {
+        // Orientation 6: the stored picture must be turned 90° clockwise to be seen upright, so
+        // its top-left corner ends up top-right and its width becomes its height.
+        using var source = new Image<Rgb24>(64, 32, Blue);
+        Paint.Rectangle(source, new Rectangle(0, 0, 16, 16), Red);
+        source.Metadata.ExifProfile = new ExifProfile();
+        source.Metadata.ExifProfile.SetValue(ExifTag.Orientation, (ushort)6);
+
+        using var image = Load(Encode(source, (i, s) => i.SaveAsJpeg(s)));
+
+        Assert.Equal((32, 64), (image.Width, image.Height));
+        AssertClose(Red, image[24, 8]);
+        AssertClose(Blue, image[8, 8]);
+    }
+
+    [Fact]
+    public void Transparency_is_flattened_onto_white()
+    {
+        using var source = new Image<Rgba32>(3, 1);
+        source[0, 0] = new Rgba32(0, 0, 0, 0);
+        source[1, 0] = new Rgba32(0, 0, 0, 128);
+        source[2, 0] = new Rgba32(255, 0, 0, 255);
+
+        using var image = Load(Encode(source, (i, s) => i.SaveAsPng(s)));
+
+        Assert.Equal(White, image[0, 0]);
+        AssertClose(new Rgb24(127, 127, 127), image[1, 0], tolerance: 1);
+        Assert.Equal(Red, image[2, 0]);
+    }
+
+    [Fact]
+    public void A_truncated_jpeg_is_unusable()
+    {
+        var failure = Assert.Throws<ClassificationException>(() => Load(TestImages.Read("truncated.jpg")));
+
+        Assert.Equal(FailureKind.ImageUnusable, failure.Kind);
+        Assert.Equal("image-corrupt", failure.Problem);
+    }
+
+    [Fact]
+    public void A_png_with_damaged_pixel_data_is_corrupt()
+    {
+        var failure = Assert.Throws<ClassificationException>(() => Load(HandMadePng.WithDamagedPixelData(16, 16)));
+
+        Assert.Equal(FailureKind.ImageUnusable, failure.Kind);
+        Assert.Equal("image-corrupt", failure.Problem);
+    }
+
+    [Fact]
+    public void Random_bytes_are_not_an_image()
+    {
+        var bytes = new byte[4096];
+        new Random(42).NextBytes(bytes);
+
+        var failure = Assert.Throws<ClassificationException>(() => Load(bytes));
+
+        Assert.Equal(FailureKind.ImageUnusable, failure.Kind);
+        Assert.Equal("not-an-image", failure.Problem);
+    }
+
+    [Fact]
+    public void No_bytes_are_not_an_image()
+    {
+        var failure = Assert.Throws<ClassificationException>(() => Load(ReadOnlyMemory<byte>.Empty));
+
+        Assert.Equal("not-an-image", failure.Problem);
+    }
+
+    [Fact]
+    public void A_format_that_is_not_registered_is_not_an_image()
+    {
+        var failure = Assert.Throws<ClassificationException>(() => Load(EncodeGradient(4, 4, (i, s) => i.SaveAsTiff(s))));
+
+        Assert.Equal("not-an-image", failure.Problem);
+    }
+
+    [Theory]
+    [InlineData(20_000u, 20_000u)]
+    [InlineData(1u, 500_000_000u)]
+    public void A_header_declaring_too_many_pixels_is_refused_before_decoding(uint width, uint height)
+    {
+        var failure = Assert.Throws<ClassificationException>(() => Load(HandMadePng.WithHeader(width, height)));
+
+        Assert.Equal(FailureKind.ImageUnusable, failure.Kind);
+        Assert.Equal("image-too-large", failure.Problem);
+        Assert.Null(failure.InnerException);
+    }
+
+    [Fact]
+    public void The_configured_pixel_limit_is_inclusive()
+    {
+        var png = EncodeGradient(10, 10, (i, s) => i.SaveAsPng(s));
+
+        using var atTheLimit = Load(png, maxPixels: 100);
+        var failure = Assert.Throws<ClassificationException>(() => Load(png, maxPixels: 99));
+
+        Assert.Equal(10, atTheLimit.Width);
+        Assert.Equal("image-too-large", failure.Problem);
+    }
+
+    [Fact]
+    public void Bytes_inside_a_larger_buffer_are_read_from_their_offset()
+    {
+        var png = EncodeGradient(7, 5, (i, s) => i.SaveAsPng(s));
+        var padded = new byte[png.Length + 20];
+        png.CopyTo(padded, 10);
+
+        using var image = Load(padded.AsMemory(10, png.Length));
+
+        Assert.Equal(new Rgb24(30, 40, 3), image[3, 4]);
+    }
+
+    private static Image<Rgb24> Load(ReadOnlyMemory<byte> bytes, int maxPixels = 40_000_000) =>
+        new ImageSharpLoader(Options.Create(new ImagingOptions { MaxImagePixels = maxPixels })).Load(bytes);
+
+    /// <summary>Pixel (x, y) is (10x, 10y, x): every pixel different.</summary>
+    private static Image<Rgb24> Gradient(int width, int height)
+    {
+        var image = new Image<Rgb24>(width, height);
+        for (var y = 0; y < height; y++)
+        {
+            for (var x = 0; x < width; x++)
+            {
+                image[x, y] = new Rgb24((byte)(10 * x), (byte)(10 * y), (byte)x);
+            }
+        }
+
+        return image;
+    }
+
+    private static byte[] EncodeGradient(int width, int height, Action<Image<Rgb24>, Stream> save)
+    {
+        using var image = Gradient(width, height);
+        return Encode(image, save);
+    }
+
+    private static byte[] Encode<TPixel>(Image<TPixel> image, Action<Image<TPixel>, Stream> save)
+        where TPixel : unmanaged, IPixel<TPixel>
+    {
+        using var stream = new MemoryStream();
+        save(image, stream);
+        return stream.ToArray();
+    }
+
+    private static void AssertClose(Rgb24 expected, Rgb24 actual, int tolerance = 12)
+    {
+        Assert.True(
+            Math.Abs(expected.R - actual.R) <= tolerance
+            && Math.Abs(expected.G - actual.G) <= tolerance
+            && Math.Abs(expected.B - actual.B) <= tolerance,
+            $"expected about {expected}, got {actual}");
+    }
+}
