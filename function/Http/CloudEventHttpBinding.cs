@@ -60,18 +60,20 @@ internal sealed class CloudEventHttpBinding
     }
 
     /// <summary>Sets a binary-mode event's data from the body: JSON is parsed, anything else stays bytes.</summary>
-    public void DecodeBinaryModeData(CloudEvent cloudEvent, byte[] body)
+    public static void DecodeBinaryModeData(CloudEvent cloudEvent, byte[] body)
     {
         if (!MediaTypes.IsJson(cloudEvent.DataContentType))
         {
-            // The formatter would copy the bytes; an image can be large, so keep the array read.
+            // As the JSON event format's binary mode does, without copying what can be a large image.
             cloudEvent.Data = body;
             return;
         }
 
+        // Parsed here rather than by the formatter, which matches "application/json" case-sensitively.
         try
         {
-            formatter.DecodeBinaryModeEventData(body, cloudEvent);
+            using var document = JsonDocument.Parse(body);
+            cloudEvent.Data = document.RootElement.Clone();
         }
         catch (JsonException e)
         {

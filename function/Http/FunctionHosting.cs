@@ -31,7 +31,7 @@ public static class FunctionHosting
             kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(bytesPerSecond: 1024, gracePeriod: TimeSpan.FromSeconds(10));
         });
 
-        // The hard limit under the edge's own per-form limits: the largest body any form may have.
+        // The server's backstop above the edge's own per-form limits: the largest body any form may have.
         builder.Services.AddOptions<KestrelServerOptions>()
             .Configure<IOptions<EdgeOptions>>((kestrel, edge) => kestrel.Limits.MaxRequestBodySize = edge.Value.MaxBodyBytes);
 

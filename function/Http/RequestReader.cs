@@ -78,7 +78,7 @@ internal sealed class RequestReader(
             var type when MediaTypes.IsImage(type) => edgeOptions.Value.FetchMaxBytes,
             _ => throw UnsupportedDataContentType(),
         };
-        binding.DecodeBinaryModeData(cloudEvent, await BodyReader.ReadAsync(request, limit, cancellationToken));
+        CloudEventHttpBinding.DecodeBinaryModeData(cloudEvent, await BodyReader.ReadAsync(request, limit, cancellationToken));
         return FromEvent(RequestForm.BinaryCloudEvent, cloudEvent);
     }
 

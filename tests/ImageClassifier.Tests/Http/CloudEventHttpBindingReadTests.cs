@@ -87,12 +87,14 @@ public class CloudEventHttpBindingReadTests
         AssertInvalidCloudEvent(failure, "\"time\" has a value that is not valid");
     }
 
-    [Fact]
-    public void Binary_mode_json_data_is_parsed()
+    [Theory]
+    [InlineData("application/json")]
+    [InlineData("Application/JSON; charset=utf-8")]
+    public void Binary_mode_json_data_is_parsed(string contentType)
     {
-        var cloudEvent = BinaryEvent("application/json");
+        var cloudEvent = BinaryEvent(contentType);
 
-        binding.DecodeBinaryModeData(cloudEvent, Encoding.UTF8.GetBytes("""{"url": "https://example.com/cat.jpg"}"""));
+        CloudEventHttpBinding.DecodeBinaryModeData(cloudEvent, Encoding.UTF8.GetBytes("""{"url": "https://example.com/cat.jpg"}"""));
 
         var data = Assert.IsType<JsonElement>(cloudEvent.Data);
         Assert.Equal("https://example.com/cat.jpg", data.GetProperty("url").GetString());
@@ -103,7 +105,7 @@ public class CloudEventHttpBindingReadTests
     {
         var cloudEvent = BinaryEvent("application/json");
 
-        var failure = Assert.Throws<ClassificationException>(() => binding.DecodeBinaryModeData(cloudEvent, Encoding.UTF8.GetBytes("{\"url\":")));
+        var failure = Assert.Throws<ClassificationException>(() => CloudEventHttpBinding.DecodeBinaryModeData(cloudEvent, Encoding.UTF8.GetBytes("{\"url\":")));
 
         Assert.Equal(FailureKind.BadRequest, failure.Kind);
         Assert.Equal("invalid-request", failure.Problem);
@@ -115,7 +117,7 @@ public class CloudEventHttpBindingReadTests
         var cloudEvent = BinaryEvent("image/png");
         var body = new byte[] { 0x89, 0x50, 0x4E, 0x47 };
 
-        binding.DecodeBinaryModeData(cloudEvent, body);
+        CloudEventHttpBinding.DecodeBinaryModeData(cloudEvent, body);
 
         Assert.Same(body, cloudEvent.Data);
     }

@@ -47,6 +47,14 @@ public class EdgeOptionsTests
         Assert.Contains("CE_SOURCE", failure.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void The_default_reply_source_is_a_uri_reference()
+    {
+        var options = Services([]).GetRequiredService<IOptions<FunctionOptions>>().Value;
+
+        Assert.Equal(FunctionOptions.DefaultReplySource, options.CeSource);
+    }
+
     private static EdgeOptions Resolve(Dictionary<string, string?> settings) =>
         Services(settings).GetRequiredService<IOptions<EdgeOptions>>().Value;
 
