@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 
 namespace ImageClassifier.Http;
 
@@ -22,7 +24,16 @@ public static class FunctionHosting
         {
             kestrel.ListenAnyIP(port);
             kestrel.AddServerHeader = false;
+
+            // Requests come from Knative's queue-proxy in the same pod, so a slow header or body
+            // is a stuck sender holding a slot of the function's concurrency, not a slow network.
+            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
+            kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(bytesPerSecond: 1024, gracePeriod: TimeSpan.FromSeconds(10));
         });
+
+        // The server's backstop above the edge's own per-form limits: the largest body any form may have.
+        builder.Services.AddOptions<KestrelServerOptions>()
+            .Configure<IOptions<EdgeOptions>>((kestrel, edge) => kestrel.Limits.MaxRequestBodySize = edge.Value.MaxBodyBytes);
 
         builder.Services.AddHealthChecks()
             .AddCheck<ShutdownHealthCheck>("shutdown", tags: [ReadyTag]);
@@ -34,7 +45,8 @@ public static class FunctionHosting
     {
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
-        app.MapPost("/", FunctionEndpoint.HandleAsync);
+        app.UseStatusCodePages();
+        app.MapPost("/", context => context.RequestServices.GetRequiredService<FunctionEndpoint>().HandleAsync(context));
         return app;
     }
 }

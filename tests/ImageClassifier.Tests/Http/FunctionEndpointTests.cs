@@ -1,0 +1,86 @@
+using System.Text;
+using ImageClassifier.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Xunit;
+
+namespace ImageClassifier.Tests.Http;
+
+/// <summary>What the endpoint logs and answers when things go wrong that the caller did not cause.</summary>
+public class FunctionEndpointTests
+{
+    private readonly FakeImageFetcher fetcher = new();
+    private readonly FakeClassifier classifier = new();
+    private readonly ListLogger<FunctionEndpoint> logger = new();
+    private readonly FunctionEndpoint endpoint;
+
+    public FunctionEndpointTests()
+    {
+        var functionOptions = Options.Create(new FunctionOptions());
+        endpoint = new FunctionEndpoint(
+            new Func(fetcher, new FakeImageLoader(), new FakeTensorWriter(), classifier, functionOptions),
+            classifier,
+            new RequestReader(new CloudEventHttpBinding(), Options.Create(new EdgeOptions()), functionOptions),
+            new ReplyBuilder(functionOptions, new FakeTimeProvider()),
+            new CloudEventHttpBinding(),
+            logger);
+    }
+
+    [Fact]
+    public async Task A_bug_is_logged_as_an_error_and_answered_with_a_500_problem()
+    {
+        var bug = new InvalidOperationException("bug");
+        fetcher.Failure = bug;
+        var context = UrlRequest();
+
+        await endpoint.HandleAsync(context);
+
+        Assert.Equal(StatusCodes.Status500InternalServerError, context.Response.StatusCode);
+        Assert.Contains("internal-error", HttpContexts.ResponseText(context), StringComparison.Ordinal);
+        Assert.Contains(logger.Entries, entry => entry.Level == LogLevel.Error && entry.Exception == bug);
+    }
+
+    [Fact]
+    public async Task A_request_the_caller_abandoned_is_dropped_without_an_answer_or_an_error()
+    {
+        using var aborted = new CancellationTokenSource();
+        await aborted.CancelAsync();
+        fetcher.Failure = new OperationCanceledException(aborted.Token);
+        var context = UrlRequest();
+        context.RequestAborted = aborted.Token;
+
+        await endpoint.HandleAsync(context);
+
+        Assert.Empty(HttpContexts.ResponseBody(context));
+        Assert.DoesNotContain(logger.Entries, entry => entry.Level >= LogLevel.Warning);
+    }
+
+    [Fact]
+    public async Task A_cancellation_the_caller_did_not_cause_is_a_500_problem()
+    {
+        fetcher.Failure = new OperationCanceledException();
+        var context = UrlRequest();
+
+        await endpoint.HandleAsync(context);
+
+        Assert.Equal(StatusCodes.Status500InternalServerError, context.Response.StatusCode);
+        Assert.Contains(logger.Entries, entry => entry.Level == LogLevel.Error);
+    }
+
+    [Fact]
+    public async Task A_failure_the_caller_caused_is_not_logged_as_an_error()
+    {
+        fetcher.Failure = new ClassificationException(FailureKind.ImageUnusable, "image-not-found", "The image URL answered 404.");
+        var context = UrlRequest();
+
+        await endpoint.HandleAsync(context);
+
+        Assert.Equal(StatusCodes.Status422UnprocessableEntity, context.Response.StatusCode);
+        Assert.DoesNotContain(logger.Entries, entry => entry.Level >= LogLevel.Warning);
+    }
+
+    private static DefaultHttpContext UrlRequest() =>
+        HttpContexts.Request("application/json", Encoding.UTF8.GetBytes("""{"url": "https://example.com/cat.jpg"}"""));
+}

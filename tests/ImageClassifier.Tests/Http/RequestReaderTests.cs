@@ -1,0 +1,281 @@
+using ImageClassifier.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+using Xunit;
+
+namespace ImageClassifier.Tests.Http;
+
+public class RequestReaderTests
+{
+    private const string CatUrl = "https://example.com/cat.jpg";
+
+    private static readonly (string, string)[] EventHeaders =
+    [
+        ("ce-specversion", "1.0"),
+        ("ce-id", "event-1"),
+        ("ce-source", "/tests"),
+        ("ce-type", "com.example.classify"),
+    ];
+
+    private readonly RequestReader reader = new(
+        new CloudEventHttpBinding(),
+        Options.Create(new EdgeOptions { MaxRequestBytes = 1024, FetchMaxBytes = 4096 }),
+        Options.Create(new FunctionOptions()));
+
+    [Fact]
+    public async Task Binary_mode_json_names_the_url_and_top_k()
+    {
+        var incoming = await ReadAsync(HttpContexts.Request("application/json", $$"""{"url": "{{CatUrl}}", "topK": 3}""", EventHeaders));
+
+        Assert.Equal(RequestForm.BinaryCloudEvent, incoming.Form);
+        Assert.Equal("event-1", incoming.Event?.Id);
+        Assert.Equal(new ClassificationRequest(new Uri(CatUrl), null, 3), incoming.Request);
+    }
+
+    [Fact]
+    public async Task Binary_mode_image_carries_the_bytes()
+    {
+        var context = HttpContexts.Request("image/jpeg", new byte[2048]);
+        AddHeaders(context, EventHeaders);
+
+        var incoming = await ReadAsync(context);
+
+        Assert.Equal(RequestForm.BinaryCloudEvent, incoming.Form);
+        Assert.Null(incoming.Request?.Url);
+        Assert.Equal(2048, incoming.Request?.Image?.Length);
+    }
+
+    [Fact]
+    public async Task Binary_mode_json_over_the_json_limit_is_too_large()
+    {
+        var padding = new string(' ', 1024);
+        await AssertFailsAsync(
+            HttpContexts.Request("application/json", $$"""{"url": "{{CatUrl}}"{{padding}}}""", EventHeaders),
+            FailureKind.PayloadTooLarge, "payload-too-large");
+    }
+
+    [Fact]
+    public async Task Binary_mode_image_over_the_image_limit_is_too_large()
+    {
+        var context = HttpContexts.Request("image/jpeg", new byte[4097]);
+        AddHeaders(context, EventHeaders);
+
+        await AssertFailsAsync(context, FailureKind.PayloadTooLarge, "payload-too-large");
+    }
+
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData("application/xml")]
+    [InlineData(null)]
+    public async Task Binary_mode_data_of_another_type_is_unsupported(string? contentType)
+    {
+        await AssertFailsAsync(HttpContexts.Request(contentType, "data", EventHeaders), FailureKind.UnsupportedMediaType, "unsupported-media-type");
+    }
+
+    [Fact]
+    public async Task Binary_mode_event_of_the_reply_type_is_acknowledged_without_reading_its_body()
+    {
+        var context = HttpContexts.Request("application/json", """{"predictions": []}""",
+            [.. EventHeaders.SkipLast(1), ("ce-type", FunctionOptions.DefaultReplyType)]);
+
+        var incoming = await ReadAsync(context);
+
+        Assert.True(incoming.IsOwnReply);
+        Assert.Equal(0, context.Request.Body.Position);
+    }
+
+    [Fact]
+    public async Task Structured_mode_json_data_names_the_url()
+    {
+        var incoming = await ReadAsync(HttpContexts.Request("application/cloudevents+json; charset=utf-8", $$"""
+            {"specversion": "1.0", "id": "e1", "source": "/s", "type": "t", "data": {"url": "{{CatUrl}}", "topK": 2} }
+            """));
+
+        Assert.Equal(RequestForm.StructuredCloudEvent, incoming.Form);
+        Assert.Equal("e1", incoming.Event?.Id);
+        Assert.Equal(new ClassificationRequest(new Uri(CatUrl), null, 2), incoming.Request);
+    }
+
+    [Fact]
+    public async Task Structured_mode_data_base64_image_carries_the_bytes()
+    {
+        var incoming = await ReadAsync(HttpContexts.Request("application/cloudevents+json", """
+            {"specversion": "1.0", "id": "e1", "source": "/s", "type": "t", "datacontenttype": "image/png", "data_base64": "AQID"}
+            """));
+
+        Assert.Equal(new byte[] { 1, 2, 3 }, incoming.Request?.Image?.ToArray());
+    }
+
+    [Fact]
+    public async Task Structured_mode_may_carry_an_image_as_large_as_the_image_limit()
+    {
+        var image = Convert.ToBase64String(new byte[4096]);
+        var incoming = await ReadAsync(HttpContexts.Request("application/cloudevents+json", $$"""
+            {"specversion": "1.0", "id": "e1", "source": "/s", "type": "t", "datacontenttype": "image/png", "data_base64": "{{image}}"}
+            """));
+
+        Assert.Equal(4096, incoming.Request?.Image?.Length);
+    }
+
+    [Fact]
+    public async Task Structured_mode_event_of_the_reply_type_is_acknowledged()
+    {
+        var incoming = await ReadAsync(HttpContexts.Request("application/cloudevents+json", $$"""
+            {"specversion": "1.0", "id": "e1", "source": "/s", "type": "{{FunctionOptions.DefaultReplyType}}", "data": {"predictions": []} }
+            """));
+
+        Assert.True(incoming.IsOwnReply);
+    }
+
+    [Theory]
+    [InlineData("""{"specversion": "1.0", "id": "e1", "source": "/s", "type": "t"}""", "invalid-request")]
+    [InlineData("""{"specversion": "1.0", "id": "e1", "source": "/s", "type": "t", "data_base64": "AQID"}""", "invalid-request")]
+    [InlineData("""{"specversion": "1.0", "id": "e1", "source": "/s", "type": "t", "datacontenttype": "image/png", "data": "AQID"}""", "invalid-request")]
+    [InlineData("""{"specversion": "1.0", "id": "e1", "source": "/s", "type": "t", "data": {"url": 5}}""", "invalid-request")]
+    [InlineData("""{"specversion": "1.0", "id": "e1", "source": "/s", "type": "t", "data": {"url": "cat.jpg"}}""", "invalid-url")]
+    [InlineData("""{"specversion": "1.0", "id": "e1", "source": "/s", "type": "t", "datacontenttype": "text/plain", "data": "cat"}""", "unsupported-media-type")]
+    [InlineData("""{"specversion": "1.0", "source": "/s", "type": "t"}""", "invalid-cloudevent")]
+    public async Task Structured_mode_without_usable_data_is_refused(string json, string problem)
+    {
+        var failure = await Assert.ThrowsAsync<ClassificationException>(
+            () => ReadAsync(HttpContexts.Request("application/cloudevents+json", json)));
+
+        Assert.Equal(problem, failure.Problem);
+    }
+
+    [Theory]
+    [InlineData("application/cloudevents+avro")]
+    [InlineData("application/cloudevents+xml")]
+    [InlineData("application/cloudevents")]
+    public async Task Structured_mode_in_another_format_is_unsupported(string contentType)
+    {
+        await AssertFailsAsync(HttpContexts.Request(contentType, "{}"), FailureKind.UnsupportedMediaType, "unsupported-media-type");
+    }
+
+    [Fact]
+    public async Task A_batch_is_not_supported_yet()
+    {
+        var failure = await Assert.ThrowsAsync<ClassificationException>(
+            () => ReadAsync(HttpContexts.Request("application/cloudevents-batch+json", "[]")));
+
+        Assert.Equal(FailureKind.UnsupportedMediaType, failure.Kind);
+        Assert.Contains("batches are not supported", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Plain_json_names_the_url_and_top_k()
+    {
+        var incoming = await ReadAsync(HttpContexts.Request("application/json", $$"""{"url": "{{CatUrl}}", "topK": 3}"""));
+
+        Assert.Equal(RequestForm.PlainJson, incoming.Form);
+        Assert.Null(incoming.Event);
+        Assert.Equal(new ClassificationRequest(new Uri(CatUrl), null, 3), incoming.Request);
+    }
+
+    [Fact]
+    public async Task Plain_json_without_top_k_leaves_it_to_the_default()
+    {
+        var incoming = await ReadAsync(HttpContexts.Request("application/json", $$"""{"url": "{{CatUrl}}", "extra": true}"""));
+
+        Assert.Null(incoming.Request?.TopK);
+    }
+
+    [Fact]
+    public async Task Plain_json_over_the_json_limit_is_too_large()
+    {
+        await AssertFailsAsync(
+            HttpContexts.Request("application/json", new byte[1025], withContentLength: false),
+            FailureKind.PayloadTooLarge, "payload-too-large");
+    }
+
+    [Theory]
+    [InlineData("{\"url\": ", "not valid JSON")]
+    [InlineData("", "not valid JSON")]
+    [InlineData("[]", "must be a JSON object")]
+    [InlineData("{}", "no \"url\"")]
+    [InlineData("{\"url\": null}", "no \"url\"")]
+    [InlineData("{\"url\": 5}", "\"url\" must be a string")]
+    [InlineData("{\"url\": {\"href\": \"x\"}}", "\"url\" must be a string")]
+    [InlineData("{\"url\": \"https://example.com/a.jpg\", \"topK\": \"5\"}", "\"topK\" must be an integer")]
+    [InlineData("{\"url\": \"https://example.com/a.jpg\", \"topK\": 2.5}", "\"topK\" must be an integer")]
+    public async Task Plain_json_that_is_malformed_is_an_invalid_request(string json, string detail)
+    {
+        var failure = await Assert.ThrowsAsync<ClassificationException>(
+            () => ReadAsync(HttpContexts.Request("application/json", json)));
+
+        Assert.Equal(FailureKind.BadRequest, failure.Kind);
+        Assert.Equal("invalid-request", failure.Problem);
+        Assert.Contains(detail, failure.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("cat.jpg")]
+    [InlineData("/images/cat.jpg")]
+    [InlineData("https://")]
+    [InlineData("")]
+    public async Task Plain_json_with_a_url_that_is_not_absolute_is_an_invalid_url(string url)
+    {
+        await AssertFailsAsync(
+            HttpContexts.Request("application/json", $$"""{"url": "{{url}}"}"""), FailureKind.BadRequest, "invalid-url");
+    }
+
+    [Theory]
+    [InlineData("ftp://example.com/cat.jpg")]
+    [InlineData("file:///etc/passwd")]
+    public async Task Plain_json_with_an_absolute_url_of_another_scheme_is_left_to_the_fetcher(string url)
+    {
+        var incoming = await ReadAsync(HttpContexts.Request("application/json", $$"""{"url": "{{url}}"}"""));
+
+        Assert.Equal(new Uri(url), incoming.Request?.Url);
+    }
+
+    [Fact]
+    public async Task Raw_image_carries_the_bytes()
+    {
+        var incoming = await ReadAsync(HttpContexts.Request("image/png", new byte[] { 1, 2, 3 }));
+
+        Assert.Equal(RequestForm.RawImage, incoming.Form);
+        Assert.Equal(new byte[] { 1, 2, 3 }, incoming.Request?.Image?.ToArray());
+    }
+
+    [Fact]
+    public async Task Raw_image_that_is_empty_is_an_invalid_request()
+    {
+        await AssertFailsAsync(HttpContexts.Request("image/png", []), FailureKind.BadRequest, "invalid-request");
+    }
+
+    [Fact]
+    public async Task Raw_image_over_the_image_limit_is_too_large()
+    {
+        await AssertFailsAsync(HttpContexts.Request("image/png", new byte[4097]), FailureKind.PayloadTooLarge, "payload-too-large");
+    }
+
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData("application/xml")]
+    [InlineData("multipart/form-data; boundary=x")]
+    [InlineData("image/*")]
+    [InlineData("not a content type")]
+    [InlineData(null)]
+    public async Task Any_other_content_type_is_unsupported(string? contentType)
+    {
+        await AssertFailsAsync(HttpContexts.Request(contentType, "x"), FailureKind.UnsupportedMediaType, "unsupported-media-type");
+    }
+
+    private Task<IncomingRequest> ReadAsync(HttpContext context) => reader.ReadAsync(context.Request, CancellationToken.None);
+
+    private async Task AssertFailsAsync(HttpContext context, FailureKind kind, string problem)
+    {
+        var failure = await Assert.ThrowsAsync<ClassificationException>(() => ReadAsync(context));
+        Assert.Equal(kind, failure.Kind);
+        Assert.Equal(problem, failure.Problem);
+    }
+
+    private static void AddHeaders(HttpContext context, (string Name, string Value)[] headers)
+    {
+        foreach (var (name, value) in headers)
+        {
+            context.Request.Headers[name] = value;
+        }
+    }
+}
