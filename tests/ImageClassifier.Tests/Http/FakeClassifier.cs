@@ -25,6 +25,11 @@ public sealed class FakeClassifier : IClassifier
 
     public int ClassCount => 1000;
 
+    public ModelSignature Signature { get; } = new("input", [-1, 3, 224, 224], "output", [-1, 1000]);
+
+    public Task<float[]> InferLogitsAsync(ReadOnlyMemory<float> tensors, int batchSize, CancellationToken cancellationToken) =>
+        Task.FromResult(new float[batchSize * ClassCount]);
+
     public Task<IReadOnlyList<Prediction>> ClassifyAsync(ReadOnlyMemory<float> tensor, int topK, CancellationToken cancellationToken) =>
         Failure is null
             ? Task.FromResult<IReadOnlyList<Prediction>>(Cats.Take(topK).ToArray())
