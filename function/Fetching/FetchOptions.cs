@@ -1,0 +1,81 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+
+namespace ImageClassifier.Fetching;
+
+/// <summary>How images are fetched: time budget, retries, size cap and which places may be reached.</summary>
+internal sealed class FetchOptions : IValidatableObject
+{
+    /// <summary>The attempt timeout when FETCH_ATTEMPT_TIMEOUT_SECONDS is not set (never above the total).</summary>
+    private const int DefaultAttemptTimeoutSeconds = 10;
+
+    [ConfigurationKeyName("FETCH_TIMEOUT_SECONDS")]
+    [Range(1, 300, ErrorMessage = "FETCH_TIMEOUT_SECONDS must be between 1 and 300.")]
+    public int TimeoutSeconds { get; set; } = 15;
+
+    [ConfigurationKeyName("FETCH_ATTEMPT_TIMEOUT_SECONDS")]
+    [Range(1, 300, ErrorMessage = "FETCH_ATTEMPT_TIMEOUT_SECONDS must be between 1 and 300.")]
+    public int? AttemptTimeoutSeconds { get; set; }
+
+    [ConfigurationKeyName("FETCH_MAX_RETRIES")]
+    [Range(0, 10, ErrorMessage = "FETCH_MAX_RETRIES must be between 0 and 10.")]
+    public int MaxRetries { get; set; } = 2;
+
+    [ConfigurationKeyName("FETCH_RETRY_DELAY_MS")]
+    [Range(0, 60_000, ErrorMessage = "FETCH_RETRY_DELAY_MS must be between 0 and 60000.")]
+    public int RetryDelayMs { get; set; } = 200;
+
+    [ConfigurationKeyName("FETCH_MAX_BYTES")]
+    [Range(1, 1 << 30, ErrorMessage = "FETCH_MAX_BYTES must be between 1 and 1073741824 (1 GiB).")]
+    public int MaxBytes { get; set; } = 20 * 1024 * 1024;
+
+    [ConfigurationKeyName("FETCH_ALLOW_PRIVATE_NETWORKS")]
+    public bool AllowPrivateNetworks { get; set; }
+
+    /// <summary>Comma-separated ports image URLs may name; empty means any port.</summary>
+    [ConfigurationKeyName("FETCH_ALLOWED_PORTS")]
+    public string? AllowedPorts { get; set; }
+
+    public TimeSpan Timeout => TimeSpan.FromSeconds(TimeoutSeconds);
+
+    public TimeSpan AttemptTimeout =>
+        TimeSpan.FromSeconds(AttemptTimeoutSeconds ?? Math.Min(DefaultAttemptTimeoutSeconds, TimeoutSeconds));
+
+    public TimeSpan RetryDelay => TimeSpan.FromMilliseconds(RetryDelayMs);
+
+    /// <summary>The parsed FETCH_ALLOWED_PORTS; only meaningful once the options are validated.</summary>
+    public IReadOnlySet<int> AllowedPortSet => TryParsePorts(AllowedPorts, out var ports) ? ports : new HashSet<int>();
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (AttemptTimeoutSeconds > TimeoutSeconds)
+        {
+            yield return new ValidationResult(
+                "FETCH_ATTEMPT_TIMEOUT_SECONDS must not be greater than FETCH_TIMEOUT_SECONDS.",
+                [nameof(AttemptTimeoutSeconds)]);
+        }
+
+        if (!TryParsePorts(AllowedPorts, out _))
+        {
+            yield return new ValidationResult(
+                "FETCH_ALLOWED_PORTS must be a comma-separated list of ports between 1 and 65535, e.g. 80,443.",
+                [nameof(AllowedPorts)]);
+        }
+    }
+
+    private static bool TryParsePorts(string? text, out HashSet<int> ports)
+    {
+        ports = [];
+        foreach (var entry in (text ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!int.TryParse(entry, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+            {
+                return false;
+            }
+
+            ports.Add(port);
+        }
+
+        return true;
+    }
+}

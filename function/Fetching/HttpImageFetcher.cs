@@ -1,0 +1,145 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Timeout;
+
+namespace ImageClassifier.Fetching;
+
+/// <summary>
+/// Fetches an image over HTTP: checks the URL, sends it through the resilience pipeline,
+/// follows redirects itself (so each hop is checked again), maps the upstream status to a
+/// failure and reads the body under the size cap, all within one time budget.
+/// </summary>
+internal sealed class HttpImageFetcher : IImageFetcher
+{
+    /// <summary>The name of the one HttpClient configuration in the client factory.</summary>
+    public const string HttpClientName = "image-fetcher";
+
+    private const int MaxRedirects = 3;
+
+    private readonly HttpClient client;
+    private readonly ResiliencePipeline<HttpResponseMessage> pipeline;
+    private readonly UrlPolicy urlPolicy;
+    private readonly FetchOptions options;
+    private readonly TimeProvider timeProvider;
+
+    public HttpImageFetcher(IHttpClientFactory clientFactory, IOptions<FetchOptions> options, TimeProvider timeProvider, ILogger<HttpImageFetcher> logger)
+    {
+        this.options = options.Value;
+        this.timeProvider = timeProvider;
+        client = clientFactory.CreateClient(HttpClientName);
+        pipeline = FetchPipelineFactory.Create(this.options, timeProvider, logger);
+        urlPolicy = new UrlPolicy(this.options);
+    }
+
+    public async Task<ReadOnlyMemory<byte>> FetchAsync(Uri url, CancellationToken cancellationToken)
+    {
+        var target = urlPolicy.Check(url);
+        var deadline = new FetchDeadline(timeProvider, options.Timeout);
+        try
+        {
+            using var response = await GetFollowingRedirectsAsync(target, deadline, cancellationToken);
+            EnsureSuccess(response);
+
+            using var expiry = new CancellationTokenSource(deadline.Remaining, timeProvider);
+            using var bodyToken = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, expiry.Token);
+            return await CappedBodyReader.ReadAsync(response.Content, options.MaxBytes, bodyToken.Token);
+        }
+        catch (Exception e) when (cancellationToken.IsCancellationRequested && e is not OperationCanceledException)
+        {
+            throw new OperationCanceledException("The caller cancelled the image fetch.", e, cancellationToken);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && Translate(e) is { } failure)
+        {
+            throw failure;
+        }
+    }
+
+    private async Task<HttpResponseMessage> GetFollowingRedirectsAsync(Uri url, FetchDeadline deadline, CancellationToken cancellationToken)
+    {
+        for (var redirects = 0; ; redirects++)
+        {
+            var response = await SendAsync(url, deadline, cancellationToken);
+            if (!IsRedirect(response.StatusCode))
+            {
+                return response;
+            }
+
+            using (response)
+            {
+                if (redirects == MaxRedirects)
+                {
+                    throw new ClassificationException(FailureKind.UpstreamFailed, "too-many-redirects",
+                        $"The image URL redirected more than {MaxRedirects} times.");
+                }
+
+                url = urlPolicy.Check(RedirectTarget(response, url));
+            }
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(Uri url, FetchDeadline deadline, CancellationToken cancellationToken)
+    {
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(FetchDeadline.Key, deadline);
+        try
+        {
+            return await pipeline.ExecuteAsync(
+                static async (context, state) =>
+                {
+                    using var request = new HttpRequestMessage(HttpMethod.Get, state.url);
+                    return await state.client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, context.CancellationToken);
+                },
+                context,
+                (client, url));
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    private static bool IsRedirect(HttpStatusCode status) => status is HttpStatusCode.MovedPermanently or HttpStatusCode.Found
+        or HttpStatusCode.SeeOther or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect;
+
+    private static Uri RedirectTarget(HttpResponseMessage response, Uri from) =>
+        response.Headers.Location is { } location
+            ? new Uri(from, location)
+            : throw new ClassificationException(FailureKind.ImageUnusable, "upstream-rejected",
+                "The image host answered with a redirect that names no location.");
+
+    /// <summary>
+    /// An upstream 404 is the image's absence, not ours: it must not reach the caller as a 404
+    /// (which Knative would retry), so every upstream 4xx becomes a 422.
+    /// </summary>
+    private static void EnsureSuccess(HttpResponseMessage response)
+    {
+        var status = (int)response.StatusCode;
+        if (status is >= 200 and < 300)
+        {
+            return;
+        }
+
+        throw response.StatusCode switch
+        {
+            HttpStatusCode.NotFound or HttpStatusCode.Gone => new ClassificationException(
+                FailureKind.ImageUnusable, "image-not-found", "The image host has no image at this URL."),
+            _ when FetchPipelineFactory.IsTransient(response.StatusCode) => new ClassificationException(
+                FailureKind.UpstreamFailed, "upstream-failed", $"The image host answered {status} after retries."),
+            _ => new ClassificationException(
+                FailureKind.ImageUnusable, "upstream-rejected", $"The image host refused the request with status {status}."),
+        };
+    }
+
+    private static ClassificationException? Translate(Exception exception) => exception switch
+    {
+        // Both the total and the per-attempt timeouts: the upstream was too slow either way.
+        TimeoutRejectedException or OperationCanceledException => new ClassificationException(
+            FailureKind.UpstreamTimeout, "upstream-timeout", "The image host did not deliver the image in time.", exception),
+        HttpRequestException when AddressRefusedException.IsCauseOf(exception) => new ClassificationException(
+            FailureKind.UrlRefused, "url-refused", "The image URL's host is not on a public network.", exception),
+        HttpRequestException or IOException => new ClassificationException(
+            FailureKind.UpstreamFailed, "upstream-failed", "The image host could not be reached or broke off the download.", exception),
+        _ => null,
+    };
+}
