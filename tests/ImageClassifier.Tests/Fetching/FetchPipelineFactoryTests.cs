@@ -5,7 +5,6 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Polly;
 using Polly.Timeout;
-using Xunit;
 
 namespace ImageClassifier.Tests.Fetching;
 

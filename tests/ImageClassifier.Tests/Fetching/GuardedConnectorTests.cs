@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using ImageClassifier.Fetching;
 using Microsoft.Extensions.Options;
-using Xunit;
 
 namespace ImageClassifier.Tests.Fetching;
 

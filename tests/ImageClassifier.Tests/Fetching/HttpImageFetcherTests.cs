@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
 using ImageClassifier.Fetching;
+using ImageClassifier.Tests.Harness;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Xunit;
 
 namespace ImageClassifier.Tests.Fetching;
 

@@ -1,6 +1,5 @@
 using System.Net;
 using ImageClassifier.Fetching;
-using Xunit;
 
 namespace ImageClassifier.Tests.Fetching;
 

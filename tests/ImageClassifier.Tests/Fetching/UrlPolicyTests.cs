@@ -1,5 +1,4 @@
 using ImageClassifier.Fetching;
-using Xunit;
 
 namespace ImageClassifier.Tests.Fetching;
 

@@ -22,12 +22,18 @@ public sealed class LoopbackServer : IAsyncDisposable
     public Uri BaseAddress { get; private set; } = null!;
 
     /// <summary>How many requests reached the server, on any path.</summary>
-    public int TotalHits => _hits.Values.Sum();
+    public int RequestCount => _hits.Values.Sum();
+
+    /// <summary>A server answering every request, whatever its path, with one handler.</summary>
+    public static Task<LoopbackServer> StartAsync(RequestDelegate handler) =>
+        StartAsync(routes => routes.Map("{**path}", handler));
 
     public static async Task<LoopbackServer> StartAsync(Action<IEndpointRouteBuilder> map)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        // Tests leave slow handlers hanging; stopping should not wait for them.
+        builder.WebHost.UseShutdownTimeout(TimeSpan.FromSeconds(1));
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var server = new LoopbackServer(app);
@@ -52,6 +58,8 @@ public sealed class LoopbackServer : IAsyncDisposable
             routes.MapGet("/" + name, () => Results.Bytes(bytes, type));
         }
     });
+
+    public int Port => BaseAddress.Port;
 
     public Uri Url(string path) => new(BaseAddress, path);
 

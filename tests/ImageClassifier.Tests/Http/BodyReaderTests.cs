@@ -1,5 +1,4 @@
 using ImageClassifier.Http;
-using Xunit;
 
 namespace ImageClassifier.Tests.Http;
 

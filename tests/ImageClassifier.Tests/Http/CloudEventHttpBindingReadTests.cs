@@ -3,7 +3,6 @@ using System.Text.Json;
 using CloudNative.CloudEvents;
 using ImageClassifier.Http;
 using Microsoft.Extensions.Primitives;
-using Xunit;
 
 namespace ImageClassifier.Tests.Http;
 

@@ -5,7 +5,6 @@ using CloudNative.CloudEvents.Http;
 using CloudNative.CloudEvents.SystemTextJson;
 using ImageClassifier.Http;
 using Microsoft.AspNetCore.Http;
-using Xunit;
 
 namespace ImageClassifier.Tests.Http;
 

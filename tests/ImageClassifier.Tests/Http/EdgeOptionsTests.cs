@@ -2,7 +2,6 @@ using ImageClassifier.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Xunit;
 
 namespace ImageClassifier.Tests.Http;
 

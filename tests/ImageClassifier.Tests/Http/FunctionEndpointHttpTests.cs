@@ -6,7 +6,6 @@ using System.Text.Json;
 using CloudNative.CloudEvents;
 using CloudNative.CloudEvents.Http;
 using CloudNative.CloudEvents.SystemTextJson;
-using Xunit;
 
 namespace ImageClassifier.Tests.Http;
 

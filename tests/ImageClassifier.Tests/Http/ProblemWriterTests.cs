@@ -1,7 +1,6 @@
 using System.Text.Json;
 using ImageClassifier.Http;
 using Microsoft.AspNetCore.Http;
-using Xunit;
 
 namespace ImageClassifier.Tests.Http;
 

@@ -1,7 +1,6 @@
 using ImageClassifier.Http;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using Xunit;
 
 namespace ImageClassifier.Tests.Http;
 

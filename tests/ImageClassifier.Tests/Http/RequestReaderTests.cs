@@ -1,7 +1,6 @@
 using ImageClassifier.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
-using Xunit;
 
 namespace ImageClassifier.Tests.Http;
 

@@ -1,7 +1,6 @@
 using ImageClassifier.Imaging;
 using ImageClassifier.Inference;
 using SixLabors.ImageSharp;
-using Xunit;
 
 namespace ImageClassifier.Tests.Imaging;
 

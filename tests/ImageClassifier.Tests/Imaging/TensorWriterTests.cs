@@ -3,7 +3,6 @@ using ImageClassifier.Inference;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
-using Xunit;
 
 namespace ImageClassifier.Tests.Imaging;
 

@@ -111,7 +111,7 @@ public sealed class ErrorStatusTests : IAsyncLifetime
         await AssertProblemAsync(HttpStatusCode.UnprocessableEntity, UrlContent("/chelsea.png"),
             settings: new() { ["FETCH_ALLOW_PRIVATE_NETWORKS"] = "false" });
 
-        Assert.Equal(0, _upstream.TotalHits);
+        Assert.Equal(0, _upstream.RequestCount);
     }
 
     [Theory]
