@@ -2,8 +2,8 @@
 # Side by side: the C# function and the Node.js measuring stick (bench/node), one at a time on
 # 127.0.0.1, with the same image bytes and the same load. For each: cold-start runs
 # (bench/coldstart.sh), then one server, a sanity POST, and bench/LoadGenerator; then a table
-# with ratios. Every wait is bounded, a watchdog stops the whole script after --limit seconds,
-# and every process it started is stopped on the way out.
+# with ratios. Every wait is bounded, after --limit seconds a watchdog stops the script at the
+# end of the step in progress, and every process it started is stopped on the way out.
 #
 #   bench/compare.sh [--publish DIR] [--runs N] [--concurrency C] [--duration S] [--warmup S]
 #                    [--with-url] [--limit S]
@@ -61,6 +61,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 # The watchdog only signals this script; the EXIT trap then stops what the script started.
+# shellcheck disable=SC2016 # the inner script expands its own arguments
 setsid bash -c 'sleep "$1" && echo "compare: still running after $1 s, stopping" >&2 && kill -TERM "$2"' _ "$limit_s" $$ &
 watchdog=$!
 
