@@ -1,0 +1,63 @@
+namespace ImageClassifier.LoadGenerator;
+
+/// <summary>
+/// Runs <see cref="LoadPlan.Concurrency"/> closed loops, each one request at a time. A request
+/// counts if it started after the warm-up and finished before the end; no loop starts a request
+/// after the end, so a run lasts at most warm-up + duration + one request timeout.
+/// </summary>
+public sealed class LoadRunner(HttpClient client, TimeProvider time)
+{
+    public async Task<LoadReport> RunAsync(LoadPlan plan, CancellationToken cancellationToken)
+    {
+        var measureFrom = time.GetTimestamp() + Ticks(plan.Warmup);
+        var stopAt = measureFrom + Ticks(plan.Duration);
+        var tallies = Enumerable.Range(0, plan.Concurrency).Select(_ => new WorkerTally()).ToList();
+        await Task.WhenAll(tallies.Select(tally => LoopAsync(plan, tally, measureFrom, stopAt, cancellationToken)));
+        return LoadReport.From(plan, tallies);
+    }
+
+    private async Task LoopAsync(LoadPlan plan, WorkerTally tally, long measureFrom, long stopAt, CancellationToken cancellationToken)
+    {
+        while (time.GetTimestamp() < stopAt && !cancellationToken.IsCancellationRequested)
+        {
+            var began = time.GetTimestamp();
+            int? status = null;
+            string? error = null;
+            try
+            {
+                using var request = plan.CreateRequest();
+                using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+                status = (int)response.StatusCode;
+            }
+            catch (HttpRequestException e)
+            {
+                error = e.HttpRequestError.ToString();
+            }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                error = "Timeout";
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            var ended = time.GetTimestamp();
+            if (began < measureFrom || ended > stopAt)
+            {
+                continue;
+            }
+
+            if (status is { } code)
+            {
+                tally.RecordStatus(code, time.GetElapsedTime(began, ended).TotalMilliseconds);
+            }
+            else
+            {
+                tally.RecordError(error ?? "Unknown");
+            }
+        }
+    }
+
+    private long Ticks(TimeSpan span) => (long)(span.TotalSeconds * time.TimestampFrequency);
+}

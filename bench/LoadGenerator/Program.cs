@@ -1,0 +1,3 @@
+using ImageClassifier.LoadGenerator;
+
+return await LoadGeneratorCommand.Create().Parse(args).InvokeAsync();
