@@ -25,16 +25,12 @@ public sealed class PublishedFunction : IAsyncDisposable
     public static async Task<PublishedFunction> PublishAndStartAsync(IReadOnlyDictionary<string, string> environment)
     {
         var folder = Directory.CreateTempSubdirectory("image-classifier-publish-").FullName;
-        await RunToEndAsync("dotnet", ["publish", Path.Combine(RepositoryRoot.Path, "function"), "-c", "Release", "-o", folder]);
+        var (exitCode, output) = await ChildProcess.RunAsync("dotnet", "publish", Path.Combine(RepositoryRoot.Path, "function"), "-c", "Release", "-o", folder);
+        Assert.True(exitCode == 0, $"dotnet publish failed:\n{output}");
 
         var port = FreeLoopbackPort();
-        var start = new ProcessStartInfo("bash", ["-c", WebCommand()])
-        {
-            WorkingDirectory = folder,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        RemoveBuildVariables(start);
+        var start = ChildProcess.StartInfo("bash", "-c", WebCommand());
+        start.WorkingDirectory = folder;
         start.Environment["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         foreach (var (key, value) in environment)
         {
@@ -88,27 +84,6 @@ public sealed class PublishedFunction : IAsyncDisposable
 
         _process.Dispose();
         Directory.Delete(_folder, recursive: true);
-    }
-
-    private static async Task RunToEndAsync(string fileName, string[] arguments)
-    {
-        var start = new ProcessStartInfo(fileName, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
-        RemoveBuildVariables(start);
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"{fileName} {string.Join(' ', arguments)} failed:\n{await output}\n{await error}");
-    }
-
-    /// <summary>The test host's own MSBuild variables would steer the child build wrongly.</summary>
-    private static void RemoveBuildVariables(ProcessStartInfo start)
-    {
-        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase)
-            || k.StartsWith("VSTEST", StringComparison.OrdinalIgnoreCase)).ToArray())
-        {
-            start.Environment.Remove(key);
-        }
     }
 
     private static int FreeLoopbackPort()
