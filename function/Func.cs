@@ -2,6 +2,7 @@ using System.Buffers;
 using ImageClassifier.Fetching;
 using ImageClassifier.Imaging;
 using ImageClassifier.Inference;
+using ImageClassifier.MLflow;
 using Microsoft.Extensions.Options;
 
 namespace ImageClassifier;
@@ -15,7 +16,8 @@ public sealed class Func(
     IImageLoader loader,
     ITensorWriter tensorWriter,
     IClassifier classifier,
-    IOptions<FunctionOptions> options)
+    IOptions<FunctionOptions> options,
+    IPredictionTracker tracker)
 {
     public async Task<ClassificationResult> HandleAsync(ClassificationRequest request, CancellationToken cancellationToken)
     {
@@ -35,7 +37,9 @@ public sealed class Func(
         {
             tensorWriter.Write(image, spec, tensor.AsSpan(0, spec.TensorLength));
             var predictions = await classifier.ClassifyAsync(tensor.AsMemory(0, spec.TensorLength), topK, cancellationToken);
-            return new ClassificationResult(request.Url, classifier.Model, predictions);
+            var result = new ClassificationResult(request.Url, classifier.Model, predictions);
+            tracker.Track(request, result, bytes);
+            return result;
         }
         finally
         {

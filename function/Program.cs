@@ -3,6 +3,7 @@ using ImageClassifier.Fetching;
 using ImageClassifier.Http;
 using ImageClassifier.Imaging;
 using ImageClassifier.Inference;
+using ImageClassifier.MLflow;
 
 var builder = WebApplication.CreateSlimBuilder(args);
 
@@ -11,6 +12,7 @@ builder.Services.AddFunction(builder.Configuration);
 builder.Services.AddImageFetching(builder.Configuration);
 builder.Services.AddImaging(builder.Configuration);
 builder.Services.AddInference(builder.Configuration);
+builder.Services.AddMLflow(builder.Configuration);
 
 var app = builder.Build();
 app.MapFunction();

@@ -1,13 +1,15 @@
 using System.Text.Json;
+using ImageClassifier.MLflow;
 using Microsoft.Extensions.Options;
 
 namespace ImageClassifier.Inference;
 
 /// <summary>
 /// Decides which model to serve: the one bundled at publish time (described by model.json
-/// beside it), or the file that <c>MODEL_PATH</c> names, with <c>LABELS_PATH</c>'s labels.
+/// beside it), the file that <c>MODEL_PATH</c> names, with <c>LABELS_PATH</c>'s labels, or the
+/// registered model that <c>MODEL_URI</c> names, downloaded from MLflow.
 /// </summary>
-public sealed class ModelBundleResolver(IOptions<InferenceOptions> options)
+public sealed class ModelBundleResolver(IOptions<InferenceOptions> options, RegisteredModelSource? registeredModels = null)
 {
     /// <summary>Where the build puts the pinned model, its labels and its manifest.</summary>
     public static string BundledDirectory { get; } = Path.Combine(AppContext.BaseDirectory, "model");
@@ -17,6 +19,15 @@ public sealed class ModelBundleResolver(IOptions<InferenceOptions> options)
         var settings = options.Value;
         var manifest = await ReadManifestAsync(cancellationToken);
         var preprocessing = manifest?.Preprocessing.ToSpec() ?? PreprocessingSpec.ImageNet;
+
+        if (registeredModels?.Requested is not null)
+        {
+            // Waits (not ready) until the registry gives the files; pinned to the SHA-256 downloaded.
+            var registered = await registeredModels.DownloadAsync(cancellationToken);
+            var labels = registered.LabelsPath ?? settings.LabelsPath ?? BundledPath(manifest?.Labels.File, "LABELS_PATH");
+            return new ModelBundle(registered.Name, registered.ModelPath, registered.Sha256,
+                await ReadLabelsAsync(labels, cancellationToken), preprocessing);
+        }
 
         if (!string.IsNullOrWhiteSpace(settings.ModelPath))
         {

@@ -1,0 +1,113 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ImageClassifier.MLflow;
+
+/// <summary>
+/// Where MLflow is and what the function does with it, under MLflow's own environment variable
+/// names (those the Python client reads), so one secret serves notebooks and the function alike.
+/// </summary>
+public sealed class MLflowOptions : IValidatableObject
+{
+    public const string DefaultExperimentName = "image_classification_experiment";
+
+    /// <summary>The tracking server; tracking and the registry are off while it is unset.</summary>
+    [ConfigurationKeyName("MLFLOW_TRACKING_URI")]
+    public string? TrackingUri { get; set; }
+
+    [ConfigurationKeyName("MLFLOW_TRACKING_USERNAME")]
+    public string? Username { get; set; }
+
+    [ConfigurationKeyName("MLFLOW_TRACKING_PASSWORD")]
+    public string? Password { get; set; }
+
+    [ConfigurationKeyName("MLFLOW_TRACKING_TOKEN")]
+    public string? Token { get; set; }
+
+    [ConfigurationKeyName("MLFLOW_EXPERIMENT_NAME")]
+    [Required(ErrorMessage = "MLFLOW_EXPERIMENT_NAME must not be empty.")]
+    [StringLength(500, ErrorMessage = "MLFLOW_EXPERIMENT_NAME must be at most 500 characters.")]
+    public string ExperimentName { get; set; } = DefaultExperimentName;
+
+    /// <summary>Whether each classified image is stored as an artifact of its run.</summary>
+    [ConfigurationKeyName("MLFLOW_LOG_IMAGES")]
+    public bool LogImages { get; set; }
+
+    /// <summary>Larger images are not stored (the run is still logged, with a tag saying why).</summary>
+    [ConfigurationKeyName("MLFLOW_LOG_IMAGE_MAX_BYTES")]
+    [Range(1, 100 * 1024 * 1024, ErrorMessage = "MLFLOW_LOG_IMAGE_MAX_BYTES must be between 1 and 104857600.")]
+    public int LogImageMaxBytes { get; set; } = 5 * 1024 * 1024;
+
+    /// <summary>Predictions waiting to be logged; more are dropped (and counted), never waited for.</summary>
+    [ConfigurationKeyName("MLFLOW_QUEUE_CAPACITY")]
+    [Range(1, 100_000, ErrorMessage = "MLFLOW_QUEUE_CAPACITY must be between 1 and 100000.")]
+    public int QueueCapacity { get; set; } = 1000;
+
+    /// <summary>Seconds one HTTP attempt may take (the Python client's default is 120).</summary>
+    [ConfigurationKeyName("MLFLOW_HTTP_REQUEST_TIMEOUT")]
+    [Range(1, 3600, ErrorMessage = "MLFLOW_HTTP_REQUEST_TIMEOUT must be between 1 and 3600 seconds.")]
+    public int HttpRequestTimeoutSeconds { get; set; } = 120;
+
+    /// <summary>Retries of a transient failure (connection, 429, 5xx); the Python client's default is 7.</summary>
+    [ConfigurationKeyName("MLFLOW_HTTP_REQUEST_MAX_RETRIES")]
+    [Range(0, 20, ErrorMessage = "MLFLOW_HTTP_REQUEST_MAX_RETRIES must be between 0 and 20.")]
+    public int HttpRequestMaxRetries { get; set; } = 7;
+
+    /// <summary>Seconds before the first retry, doubled at each one, as the Python client does.</summary>
+    [ConfigurationKeyName("MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR")]
+    [Range(0, 120, ErrorMessage = "MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR must be between 0 and 120 seconds.")]
+    public double HttpRequestBackoffFactorSeconds { get; set; } = 2;
+
+    /// <summary>A registered model to serve: <c>models:/name/version</c> or <c>models:/name@alias</c>.</summary>
+    [ConfigurationKeyName("MODEL_URI")]
+    public string? ModelUri { get; set; }
+
+    /// <summary>Where registered models are downloaded before they are loaded.</summary>
+    [ConfigurationKeyName("MODEL_CACHE_DIR")]
+    [Required(ErrorMessage = "MODEL_CACHE_DIR must not be empty.")]
+    public string ModelCacheDirectory { get; set; } = Path.Combine(Path.GetTempPath(), "image-classifier", "models");
+
+    /// <summary>Read only to refuse two model sources at once.</summary>
+    [ConfigurationKeyName("MODEL_PATH")]
+    public string? ModelPath { get; set; }
+
+    /// <summary>True when <c>MLFLOW_TRACKING_URI</c> is set (an empty value counts as unset).</summary>
+    public bool TrackingEnabled => !string.IsNullOrWhiteSpace(TrackingUri);
+
+    /// <summary>The tracking server's URL, once validated; null while tracking is off.</summary>
+    public Uri? TrackingServer => TrackingEnabled && Uri.TryCreate(TrackingUri, UriKind.Absolute, out var uri) ? uri : null;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (TrackingEnabled && TrackingServer is not { Scheme: "http" or "https" })
+        {
+            yield return new ValidationResult("MLFLOW_TRACKING_URI must be an absolute http or https URL of an MLflow tracking server.",
+                [nameof(TrackingUri)]);
+        }
+
+        if (string.IsNullOrEmpty(Username) != string.IsNullOrEmpty(Password))
+        {
+            yield return new ValidationResult("MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD must be set together.",
+                [nameof(Username), nameof(Password)]);
+        }
+
+        if (string.IsNullOrWhiteSpace(ModelUri))
+        {
+            yield break;
+        }
+
+        if (!RegisteredModelUri.TryParse(ModelUri, out _))
+        {
+            yield return new ValidationResult("MODEL_URI must be models:/<name>/<version> or models:/<name>@<alias>.", [nameof(ModelUri)]);
+        }
+
+        if (!TrackingEnabled)
+        {
+            yield return new ValidationResult("MODEL_URI needs MLFLOW_TRACKING_URI: the registry is on the tracking server.", [nameof(ModelUri)]);
+        }
+
+        if (!string.IsNullOrWhiteSpace(ModelPath))
+        {
+            yield return new ValidationResult("MODEL_URI and MODEL_PATH name two models: set only one.", [nameof(ModelUri)]);
+        }
+    }
+}

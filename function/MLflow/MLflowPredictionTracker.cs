@@ -1,0 +1,81 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
+
+namespace ImageClassifier.MLflow;
+
+/// <summary>
+/// Turns a classification into a <see cref="TrackedPrediction"/> and queues it. The only work
+/// done on the request's time is what cannot wait, since the image's memory is not ours after
+/// the call: its SHA-256 for byte requests, and a copy when images are logged.
+/// </summary>
+public sealed class MLflowPredictionTracker(
+    PendingPredictions queue,
+    MLflowTrackingMetrics metrics,
+    IOptions<MLflowOptions> options,
+    TimeProvider timeProvider,
+    ILogger<MLflowPredictionTracker> logger) : IPredictionTracker
+{
+    private long _droppedWhileFull;
+
+    public void Track(ClassificationRequest request, ClassificationResult result, ReadOnlyMemory<byte> image)
+    {
+        if (result.Predictions.Count == 0)
+        {
+            return;
+        }
+
+        if (queue.IsClosed)
+        {
+            metrics.Dropped(MLflowTrackingMetrics.Reasons.Shutdown);
+            return;
+        }
+
+        if (!queue.TryAdd(Describe(request, result, image)))
+        {
+            metrics.Dropped(queue.IsClosed ? MLflowTrackingMetrics.Reasons.Shutdown : MLflowTrackingMetrics.Reasons.QueueFull);
+            if (Interlocked.Increment(ref _droppedWhileFull) == 1)
+            {
+                logger.LogWarning("The MLflow tracking queue is full ({Capacity} predictions): predictions are dropped until MLflow catches up",
+                    options.Value.QueueCapacity);
+            }
+
+            return;
+        }
+
+        var dropped = Interlocked.Exchange(ref _droppedWhileFull, 0);
+        if (dropped > 0)
+        {
+            logger.LogWarning("{Dropped} predictions were dropped while the MLflow tracking queue was full", dropped);
+        }
+    }
+
+    private TrackedPrediction Describe(ClassificationRequest request, ClassificationResult result, ReadOnlyMemory<byte> image)
+    {
+        var settings = options.Value;
+        var sha256 = request.Url is null && !image.IsEmpty ? Convert.ToHexStringLower(SHA256.HashData(image.Span)) : null;
+        byte[]? copy = null;
+        string? skipped = null;
+        if (settings.LogImages && !image.IsEmpty)
+        {
+            if (image.Length <= settings.LogImageMaxBytes)
+            {
+                copy = image.ToArray();
+            }
+            else
+            {
+                skipped = $"larger than MLFLOW_LOG_IMAGE_MAX_BYTES ({settings.LogImageMaxBytes} bytes)";
+            }
+        }
+
+        return new TrackedPrediction(
+            timeProvider.GetUtcNow(),
+            result.Url ?? request.Url,
+            sha256,
+            request.EventId,
+            result.Model,
+            result.Predictions[0],
+            copy,
+            copy is null ? null : ImageArtifactName.For(request.Url, copy),
+            skipped);
+    }
+}

@@ -1,0 +1,79 @@
+using System.Net.Http.Headers;
+using System.Text;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using Polly;
+
+namespace ImageClassifier.MLflow;
+
+/// <summary>
+/// Registers the MLflow client (one HttpClient with MLflow's credentials and a Polly pipeline),
+/// prediction tracking (a no-op while <c>MLFLOW_TRACKING_URI</c> is unset) and the registry
+/// model source used when <c>MODEL_URI</c> is set.
+/// </summary>
+public static class MLflowServiceCollectionExtensions
+{
+    public static IServiceCollection AddMLflow(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<MLflowOptions>()
+            .Bind(configuration)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+
+        services.AddHttpClient(MLflowRestClient.HttpClientName, (provider, client) =>
+            {
+                // The pipeline times each attempt; HttpClient's own timeout would cut downloads.
+                client.Timeout = Timeout.InfiniteTimeSpan;
+                client.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("image-classifier", "1.0"));
+                client.DefaultRequestHeaders.Authorization = Authorization(provider.GetRequiredService<IOptions<MLflowOptions>>().Value);
+            })
+            .AddResilienceHandler("mlflow", (pipeline, context) =>
+            {
+                var settings = context.ServiceProvider.GetRequiredService<IOptions<MLflowOptions>>().Value;
+                pipeline.TimeProvider = context.ServiceProvider.GetRequiredService<TimeProvider>();
+                if (settings.HttpRequestMaxRetries > 0)
+                {
+                    // As the Python client: transient failures (connection, 408, 429, 5xx) retried
+                    // with exponential backoff from MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR, Retry-After honoured.
+                    pipeline.AddRetry(new HttpRetryStrategyOptions
+                    {
+                        MaxRetryAttempts = settings.HttpRequestMaxRetries,
+                        BackoffType = DelayBackoffType.Exponential,
+                        Delay = TimeSpan.FromSeconds(settings.HttpRequestBackoffFactorSeconds),
+                        MaxDelay = TimeSpan.FromSeconds(120),
+                        UseJitter = true,
+                    });
+                }
+
+                pipeline.AddTimeout(TimeSpan.FromSeconds(settings.HttpRequestTimeoutSeconds));
+            });
+
+        services.AddSingleton<MLflowRestClient>();
+        services.AddSingleton<MLflowTrackingClient>();
+        services.AddSingleton<MLflowArtifactClient>();
+        services.AddSingleton<MLflowRegistryClient>();
+        services.AddSingleton<RegisteredModelSource>();
+
+        services.AddSingleton<MLflowTrackingMetrics>();
+        services.AddSingleton<PendingPredictions>();
+        services.AddSingleton<PredictionRunLogger>();
+        services.AddSingleton<MLflowPredictionTracker>();
+        services.AddSingleton<IPredictionTracker>(provider =>
+            provider.GetRequiredService<IOptions<MLflowOptions>>().Value.TrackingEnabled
+                ? provider.GetRequiredService<MLflowPredictionTracker>()
+                : DisabledPredictionTracker.Instance);
+        services.AddHostedService<PredictionTrackingService>();
+        return services;
+    }
+
+    // As the Python client: Basic when a username and password are set, else Bearer with the token.
+    private static AuthenticationHeaderValue? Authorization(MLflowOptions settings) =>
+        !string.IsNullOrEmpty(settings.Username) && !string.IsNullOrEmpty(settings.Password)
+            ? new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{settings.Username}:{settings.Password}")))
+            : !string.IsNullOrEmpty(settings.Token)
+                ? new AuthenticationHeaderValue("Bearer", settings.Token)
+                : null;
+}

@@ -1,0 +1,58 @@
+using System.ComponentModel.DataAnnotations;
+using ImageClassifier.MLflow;
+
+namespace ImageClassifier.Tests.MLflow;
+
+/// <summary>MODEL_URI's forms and the start-up checks of the MLflow settings.</summary>
+public class MLflowSettingsTests
+{
+    [Theory]
+    [InlineData("models:/classifier/3", "classifier", "3", null)]
+    [InlineData("models:/classifier@champion", "classifier", null, "champion")]
+    [InlineData("models:/my%20model/12", "my model", "12", null)]
+    public void Model_URIs_name_a_version_or_an_alias(string text, string name, string? version, string? alias)
+    {
+        Assert.True(RegisteredModelUri.TryParse(text, out var uri));
+        Assert.Equal(new RegisteredModelUri(name, version, alias), uri);
+    }
+
+    [Theory]
+    [InlineData("models:/classifier")]
+    [InlineData("models:/classifier/latest-ish")]
+    [InlineData("runs:/abc/model")]
+    [InlineData("models:/a/1/extra")]
+    public void Other_URIs_are_not_model_URIs(string text) => Assert.False(RegisteredModelUri.TryParse(text, out _));
+
+    [Theory]
+    [InlineData("MODEL_URI needs MLFLOW_TRACKING_URI", null, "models:/m/1", null, null)]
+    [InlineData("MLFLOW_TRACKING_URI must be an absolute http or https URL", "localhost:5000", null, null, null)]
+    [InlineData("MODEL_URI must be models:/<name>/<version>", "http://mlflow:5000", "m", null, null)]
+    [InlineData("MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD must be set together", "http://mlflow:5000", null, "me", null)]
+    [InlineData("MODEL_URI and MODEL_PATH name two models", "http://mlflow:5000", "models:/m/1", null, "/models/x.onnx")]
+    public void Bad_settings_are_refused_naming_the_variable(string message, string? tracking, string? modelUri, string? user, string? modelPath)
+    {
+        var options = new MLflowOptions { TrackingUri = tracking, ModelUri = modelUri, Username = user, ModelPath = modelPath };
+
+        var errors = new List<ValidationResult>();
+        Assert.False(Validator.TryValidateObject(options, new ValidationContext(options), errors, validateAllProperties: true));
+        Assert.Contains(errors, error => error.ErrorMessage!.StartsWith(message, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_defaults_are_valid_and_tracking_is_off()
+    {
+        var options = new MLflowOptions();
+
+        Assert.True(Validator.TryValidateObject(options, new ValidationContext(options), [], validateAllProperties: true));
+        Assert.False(options.TrackingEnabled);
+        Assert.Equal("image_classification_experiment", options.ExperimentName);
+    }
+
+    [Fact]
+    public void Image_artifacts_are_named_after_the_URL_or_their_bytes()
+    {
+        Assert.Equal("cat.jpg", ImageArtifactName.For(new Uri("https://x.example/a/cat.jpg?sig=1"), [0xFF, 0xD8, 0xFF, 0xE0]));
+        Assert.Equal("image.png", ImageArtifactName.For(new Uri("https://x.example/render"), [0x89, (byte)'P', (byte)'N', (byte)'G']));
+        Assert.Equal("image.jpg", ImageArtifactName.For(null, [0xFF, 0xD8, 0xFF, 0xE0]));
+    }
+}
