@@ -1,5 +1,6 @@
 using System.Text;
 using ImageClassifier.Http;
+using ImageClassifier.MLflow;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -19,7 +20,7 @@ public class FunctionEndpointTests
     {
         var functionOptions = Options.Create(new FunctionOptions());
         endpoint = new FunctionEndpoint(
-            new Func(fetcher, new FakeImageLoader(), new FakeTensorWriter(), classifier, functionOptions),
+            new Func(fetcher, new FakeImageLoader(), new FakeTensorWriter(), classifier, functionOptions, DisabledPredictionTracker.Instance),
             classifier,
             new RequestReader(new CloudEventHttpBinding(), Options.Create(new EdgeOptions()), functionOptions),
             new ReplyBuilder(functionOptions, new FakeTimeProvider()),
