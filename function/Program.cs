@@ -3,6 +3,7 @@ using ImageClassifier.Fetching;
 using ImageClassifier.Http;
 using ImageClassifier.Imaging;
 using ImageClassifier.Inference;
+using ImageClassifier.InferenceProtocol;
 
 var builder = WebApplication.CreateSlimBuilder(args);
 
@@ -14,6 +15,7 @@ builder.Services.AddInference(builder.Configuration);
 
 var app = builder.Build();
 app.MapFunction();
+app.MapInferenceProtocol();
 app.Run();
 
 /// <summary>The entry point, visible to the in-process test host.</summary>
