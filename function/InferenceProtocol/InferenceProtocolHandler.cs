@@ -83,7 +83,7 @@ internal sealed class InferenceProtocolHandler(
         }
         catch (ClassificationException failure)
         {
-            logger.LogInformation("Inference request refused: {Problem} ({Status}).", failure.Problem, failure.Kind);
+            logger.LogInformation("Inference request refused: {Problem} ({Kind}).", failure.Problem, failure.Kind);
             return ProtocolResults.Failure(context.Response, failure);
         }
         catch (Exception bug) when (bug is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -118,15 +118,20 @@ internal sealed class InferenceProtocolHandler(
             : ProtocolResults.Error(StatusCodes.Status404NotFound, $"Model '{name}' has no version '{version}'; its version is '{model.Sha256}'.");
     }
 
-    private async Task<InferRequest> ReadAsync(HttpContext context, CancellationToken cancellationToken)
+    private static async Task<InferRequest> ReadAsync(HttpContext context, CancellationToken cancellationToken)
     {
         if (context.Request.Headers.ContainsKey("Inference-Header-Content-Length"))
         {
             throw ProtocolFailures.BinaryDataUnsupported();
         }
 
-        // A batch of FP32 images in JSON is larger than anything POST / takes, so this route sets its own cap.
-        var limit = decoder.MaxBodyBytes;
+        // A batch of FP32 images in JSON is not what POST / takes, so this route sets its own cap.
+        const long limit = InferInputDecoder.MaxBodyBytes;
+        if (context.Request.ContentLength > limit)
+        {
+            throw ProtocolFailures.TooLarge($"The request body is larger than {limit} bytes.");
+        }
+
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
         {
             bodySize.MaxRequestBodySize = limit;

@@ -3,7 +3,11 @@ using System.Text.Json.Serialization;
 
 namespace ImageClassifier.InferenceProtocol;
 
-/// <summary>Reads a tensor's data, flat or nested, straight into one flat list; mixed element kinds are malformed.</summary>
+/// <summary>
+/// Reads a tensor's data, flat or nested, straight into one flat list; mixed element kinds are
+/// malformed. Base64 strings are decoded from the UTF-8 body as they are read, so an image is
+/// never held as a UTF-16 string too.
+/// </summary>
 internal sealed class TensorDataConverter : JsonConverter<TensorData>
 {
     public override TensorData Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
@@ -25,14 +29,14 @@ internal sealed class TensorDataConverter : JsonConverter<TensorData>
                 case JsonTokenType.EndArray:
                     depth--;
                     break;
-                case JsonTokenType.Number when data.Strings.Count == 0 && reader.TryGetSingle(out var value) && float.IsFinite(value):
+                case JsonTokenType.Number when data.Bytes.Count == 0 && reader.TryGetSingle(out var value) && float.IsFinite(value):
                     data.Numbers.Add(value);
                     break;
-                case JsonTokenType.String when data.Numbers.Count == 0:
-                    data.Strings.Add(reader.GetString()!);
+                case JsonTokenType.String when data.Numbers.Count == 0 && reader.TryGetBytesFromBase64(out var bytes):
+                    data.Bytes.Add(bytes);
                     break;
                 default:
-                    throw new JsonException("Tensor data must hold only finite numbers or only strings.");
+                    throw new JsonException("Tensor data must hold only finite numbers or only base64 strings.");
             }
         }
         while (depth > 0 && reader.Read());
@@ -48,9 +52,9 @@ internal sealed class TensorDataConverter : JsonConverter<TensorData>
             writer.WriteNumberValue(number);
         }
 
-        foreach (var text in value.Strings)
+        foreach (var bytes in value.Bytes)
         {
-            writer.WriteStringValue(text);
+            writer.WriteBase64StringValue(bytes);
         }
 
         writer.WriteEndArray();

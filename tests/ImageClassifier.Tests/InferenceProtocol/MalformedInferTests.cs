@@ -23,7 +23,7 @@ public class MalformedInferTests(ProtocolFunction function) : IClassFixture<Prot
         { "unknown output", $$"""{"inputs":[{"name":"image_bytes","shape":[1],"datatype":"BYTES","data":["{{Png}}"]}],"outputs":[{"name":"probabilities"}]}""", HttpStatusCode.BadRequest },
         { "not JSON", "inputs=1", HttpStatusCode.BadRequest },
         { "data not an array", """{"inputs":[{"name":"input","shape":[1,3,224,224],"datatype":"FP32","data":{"x":1}}]}""", HttpStatusCode.BadRequest },
-        { "over the batch cap", """{"inputs":[{"name":"input","shape":[17,3,224,224],"datatype":"FP32","data":[0.5]}]}""", HttpStatusCode.RequestEntityTooLarge },
+        { "over the batch cap", """{"inputs":[{"name":"input","shape":[5,3,224,224],"datatype":"FP32","data":[0.5]}]}""", HttpStatusCode.RequestEntityTooLarge },
         { "BYTES as FP32", $$"""{"inputs":[{"name":"image_bytes","shape":[1],"datatype":"FP32","data":["{{Png}}"]}]}""", HttpStatusCode.BadRequest },
         { "BYTES count differs from shape", $$"""{"inputs":[{"name":"image_bytes","shape":[2],"datatype":"BYTES","data":["{{Png}}"]}]}""", HttpStatusCode.BadRequest },
         { "not base64", """{"inputs":[{"name":"image_bytes","shape":[1],"datatype":"BYTES","data":["not base64!"]}]}""", HttpStatusCode.BadRequest },
@@ -40,6 +40,19 @@ public class MalformedInferTests(ProtocolFunction function) : IClassFixture<Prot
         Assert.True(status == response.StatusCode, $"{why}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
         Assert.False(string.IsNullOrEmpty((await InferBodies.ReadJsonAsync(response)).GetProperty("error").GetString()));
+    }
+
+    [Fact]
+    public async Task A_body_over_8_MiB_is_413_with_an_error_body()
+    {
+        var padding = new string(' ', 8 * 1024 * 1024);
+
+        using var response = await function.Client.PostAsync(
+            new Uri($"/v2/models/{ProtocolFunction.ModelName}/infer", UriKind.Relative),
+            InferBodies.Json($$"""{"inputs":[]{{padding}}}"""));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Contains("8388608", (await InferBodies.ReadJsonAsync(response)).GetProperty("error").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
