@@ -3,6 +3,7 @@ using ImageClassifier.Fetching;
 using ImageClassifier.Http;
 using ImageClassifier.Imaging;
 using ImageClassifier.Inference;
+using ImageClassifier.InferenceProtocol;
 using ImageClassifier.MLflow;
 
 var builder = WebApplication.CreateSlimBuilder(args);
@@ -16,6 +17,7 @@ builder.Services.AddMLflow(builder.Configuration);
 
 var app = builder.Build();
 app.MapFunction();
+app.MapInferenceProtocol();
 app.Run();
 
 /// <summary>The entry point, visible to the in-process test host.</summary>

@@ -1,0 +1,27 @@
+using YamlDotNet.RepresentationModel;
+
+namespace ImageClassifier.Tests.Config;
+
+/// <summary>The deployment manifests and where each keeps the container's environment.</summary>
+public static class Manifests
+{
+    public const string Service = "config/service.yaml";
+    public const string Workload = "workload.yaml";
+    public const string Func = "config/func.yaml";
+    public const string Trigger = "config/trigger.yaml";
+
+    /// <summary>The manifests that run the function, for theories over all of them.</summary>
+    public static TheoryData<string> Running => new() { Service, Workload, Func };
+
+    public static YamlNode ServiceContainer(YamlNode service) => Assert.Single(service.Items("spec.template.spec.containers"));
+
+    public static IReadOnlyDictionary<string, string> EnvOf(string manifest) => EnvOf(manifest, Yaml.Load(manifest));
+
+    public static IReadOnlyDictionary<string, string> EnvOf(string manifest, YamlNode document) => manifest switch
+    {
+        Service => ServiceContainer(document).Env("env"),
+        Workload => document.Env("spec.env"),
+        Func => document.Env("run.envs"),
+        _ => throw new ArgumentOutOfRangeException(nameof(manifest), manifest, "Not a manifest that runs the function."),
+    };
+}
