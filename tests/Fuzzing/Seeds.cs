@@ -1,3 +1,4 @@
+using ImageClassifier.Tests.Imaging;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats;
 using SixLabors.ImageSharp.Formats.Bmp;
@@ -72,6 +73,9 @@ internal static class Seeds
         using var second = new Image<Rgba32>(8, 8, Color.Blue);
         animation.Frames.AddFrame(second.Frames.RootFrame);
         animation.SaveAsGif(Path.Combine(imageSeeds, "animation.gif"));
+        File.WriteAllBytes(Path.Combine(imageSeeds, "frames.gif"), HandMadeGif.WithFrames(64, 64, 20));
+        File.WriteAllBytes(Path.Combine(imageSeeds, "animated.lossless.webp"), HandMadeAnimatedWebp.WithFrames(WebpFileFormatType.Lossless, Color.Red.ToPixel<Rgba32>(), Color.Blue.ToPixel<Rgba32>()));
+        File.WriteAllBytes(Path.Combine(imageSeeds, "animated.lossy.webp"), HandMadeAnimatedWebp.WithFrames(WebpFileFormatType.Lossy, Color.Red.ToPixel<Rgba32>(), Color.Blue.ToPixel<Rgba32>()));
     }
 
     private static void WriteEvents(string eventSeeds, byte[] png)

@@ -4,7 +4,9 @@ using ImageClassifier.Tests.Harness;
 using ImageClassifier.Tests.Imaging;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Jpeg;
+using SixLabors.ImageSharp.Formats.Webp;
 using SixLabors.ImageSharp.Metadata.Profiles.Exif;
+using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
 
 namespace ImageClassifier.Tests.Integration;
@@ -53,6 +55,18 @@ public sealed class HostileImageTests(HostileImageTests.DefaultFunction function
     public async Task A_gif_with_thousands_of_frames_is_classified_from_its_first_frame()
     {
         var (status, problem) = await PostAsync(HandMadeGif.WithFrames(1000, 1000, ThousandsOfFrames), "image/gif");
+
+        Assert.True(status == HttpStatusCode.OK, problem);
+    }
+
+    [Theory]
+    [InlineData(WebpFileFormatType.Lossless)]
+    [InlineData(WebpFileFormatType.Lossy)]
+    public async Task An_animated_webp_is_classified_from_its_first_frame(WebpFileFormatType format)
+    {
+        var animation = HandMadeAnimatedWebp.WithFrames(format, new Rgba32(200, 30, 30), new Rgba32(30, 30, 200));
+
+        var (status, problem) = await PostAsync(animation, "image/webp");
 
         Assert.True(status == HttpStatusCode.OK, problem);
     }

@@ -5,6 +5,7 @@ using CsCheck;
 using ImageClassifier.Fetching;
 using ImageClassifier.Fuzzing;
 using ImageClassifier.Tests.Harness;
+using ImageClassifier.Tests.Imaging;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using SixLabors.ImageSharp;
@@ -116,18 +117,19 @@ public sealed class MutatedInputPropertyTests(MutatedInputPropertyTests.OfflineF
     private static string Describe((int Seed, Mutation[] Mutations, int Type) sample) =>
         $"image {sample.Seed} as {ImageTypes[sample.Type]}: {string.Join(", ", sample.Mutations)}";
 
-    /// <summary>Chelsea, small, in every format the loader reads, and turned by EXIF.</summary>
+    /// <summary>Chelsea, small, in every format the loader reads, and an animated WebP.</summary>
     private static byte[][] SmallImages()
     {
         using var image = Image.Load(TestImages.Read("chelsea.png"));
         image.Mutate(x => x.Resize(48, 0));
         IImageEncoder[] encoders = [new PngEncoder(), new JpegEncoder(), new GifEncoder(), new WebpEncoder(), new BmpEncoder()];
+        byte[] animation = HandMadeAnimatedWebp.WithFrames(WebpFileFormatType.Lossy, new(200, 30, 30), new(30, 30, 200));
         return [.. encoders.Select(encoder =>
         {
             using var stream = new MemoryStream();
             image.Save(stream, encoder);
             return stream.ToArray();
-        })];
+        }), animation];
     }
 
     /// <summary>One change to a byte string: flip a bit, overwrite a byte, insert a run, delete a run, or cut the end off.</summary>
