@@ -47,7 +47,7 @@ internal sealed class CloudEventHttpBinding
                 throw EdgeFailures.InvalidCloudEvent($"The CloudEvent attribute \"{name}\" is given more than once.");
             }
 
-            SetAttribute(cloudEvent, name, HttpUtilities.DecodeHeaderValue(values[0]!));
+            SetAttribute(cloudEvent, name, DecodeHeaderValue(name, values[0]!));
         }
 
         if (request.ContentType is { } contentType)
@@ -72,7 +72,7 @@ internal sealed class CloudEventHttpBinding
         // Parsed here rather than by the formatter, which matches "application/json" case-sensitively.
         try
         {
-            using var document = JsonDocument.Parse(body);
+            using var document = Utf8Json.Parse(body);
             cloudEvent.Data = document.RootElement.Clone();
         }
         catch (JsonException e)
@@ -87,7 +87,7 @@ internal sealed class CloudEventHttpBinding
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(body);
+            document = Utf8Json.Parse(body);
         }
         catch (JsonException e)
         {
@@ -147,6 +147,19 @@ internal sealed class CloudEventHttpBinding
         if (CloudEventsSpecVersion.FromVersionId(versionId) != CloudEventsSpecVersion.V1_0)
         {
             throw EdgeFailures.InvalidCloudEvent($"The CloudEvent's \"{SpecVersionName}\" must be \"1.0\", the only version supported.");
+        }
+    }
+
+    /// <summary>The SDK throws <see cref="ArgumentException"/> on a bad percent-encoding or quoting (found by fuzzing).</summary>
+    private static string DecodeHeaderValue(string name, string value)
+    {
+        try
+        {
+            return HttpUtilities.DecodeHeaderValue(value);
+        }
+        catch (ArgumentException e)
+        {
+            throw EdgeFailures.InvalidCloudEvent($"The CloudEvent attribute \"{name}\" has a header value that is not validly encoded.", e);
         }
     }
 

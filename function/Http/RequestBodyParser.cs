@@ -10,7 +10,7 @@ internal static class RequestBodyParser
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(json);
+            document = Utf8Json.Parse(json);
         }
         catch (JsonException e)
         {

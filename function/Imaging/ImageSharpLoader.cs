@@ -19,7 +19,7 @@ internal sealed class ImageSharpLoader(IOptions<ImagingOptions> options) : IImag
 
     public Image<Rgb24> Load(ReadOnlyMemory<byte> bytes)
     {
-        using var stream = ReadOnlyStream(bytes);
+        using var stream = ReadOnlyStream(AnimatedWebp.FirstFrameOrSelf(bytes));
         var format = Identify(stream);
         stream.Position = 0;
         return Decode(stream, format);

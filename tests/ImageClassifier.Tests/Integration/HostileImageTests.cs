@@ -1,0 +1,146 @@
+using System.Net;
+using System.Net.Http.Headers;
+using ImageClassifier.Tests.Harness;
+using ImageClassifier.Tests.Imaging;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Jpeg;
+using SixLabors.ImageSharp.Formats.Webp;
+using SixLabors.ImageSharp.Metadata.Profiles.Exif;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
+
+namespace ImageClassifier.Tests.Integration;
+
+/// <summary>
+/// Images made to hurt a decoder, sent to the running app: each is refused with a 422 or, if it
+/// is a real picture under the tricks, classified; and the process's memory stays bounded.
+/// </summary>
+[Collection(ProcessWideTests.Name)]
+public sealed class HostileImageTests(HostileImageTests.DefaultFunction function) : IClassFixture<HostileImageTests.DefaultFunction>
+{
+    /// <summary>Far below what decoding any of these images naively would take (1.6 GB to 20 GB), far above a real 1000x1000 image.</summary>
+    private const long MemoryBound = 256L * 1024 * 1024;
+
+    private const int ThousandsOfFrames = 5000;
+
+    public static TheoryData<string> ImageContentTypes => new()
+    {
+        "image/jpeg", "image/png", "image/gif", "image/webp", "image/bmp", "image/tiff", "image/svg+xml",
+        "image/x-icon", "image/avif", "image/heic", "image/jxl", "image/x-unknown",
+    };
+
+    [Fact]
+    public async Task A_png_declaring_20000x20000_is_422_image_too_large() =>
+        Assert.Equal((HttpStatusCode.UnprocessableEntity, "image-too-large"), await PostAsync(HandMadePng.WithHeader(20_000, 20_000), "image/png"));
+
+    [Fact]
+    public async Task A_png_declaring_1x500000000_is_422_image_too_large() =>
+        Assert.Equal((HttpStatusCode.UnprocessableEntity, "image-too-large"), await PostAsync(HandMadePng.WithHeader(1, 500_000_000), "image/png"));
+
+    [Fact]
+    public async Task A_truncated_jpeg_is_422_image_corrupt() =>
+        Assert.Equal((HttpStatusCode.UnprocessableEntity, "image-corrupt"), await PostAsync(TestImages.Read("truncated.jpg"), "image/jpeg"));
+
+    [Theory]
+    [MemberData(nameof(ImageContentTypes))]
+    public async Task Random_bytes_are_422_not_an_image_under_every_image_type(string contentType)
+    {
+        var bytes = new byte[4096];
+        new Random(contentType.Length).NextBytes(bytes);
+
+        Assert.Equal((HttpStatusCode.UnprocessableEntity, "not-an-image"), await PostAsync(bytes, contentType));
+    }
+
+    [Fact]
+    public async Task A_gif_with_thousands_of_frames_is_classified_from_its_first_frame()
+    {
+        var (status, problem) = await PostAsync(HandMadeGif.WithFrames(1000, 1000, ThousandsOfFrames), "image/gif");
+
+        Assert.True(status == HttpStatusCode.OK, problem);
+    }
+
+    [Theory]
+    [InlineData(WebpFileFormatType.Lossless)]
+    [InlineData(WebpFileFormatType.Lossy)]
+    public async Task An_animated_webp_is_classified_from_its_first_frame(WebpFileFormatType format)
+    {
+        var animation = HandMadeAnimatedWebp.WithFrames(format, new Rgba32(200, 30, 30), new Rgba32(30, 30, 200));
+
+        var (status, problem) = await PostAsync(animation, "image/webp");
+
+        Assert.True(status == HttpStatusCode.OK, problem);
+    }
+
+    [Fact]
+    public async Task An_exif_rotated_jpeg_is_classified_as_the_upright_picture()
+    {
+        using var upright = Image.Load(TestImages.Read("chelsea.png"));
+        var uprightTop = await TopPredictionAsync(Jpeg(upright));
+
+        // Orientation 6: the stored pixels are turned a quarter to the left; a viewer turns them back.
+        using var stored = upright.Clone(x => x.Rotate(RotateMode.Rotate270));
+        var sidewaysTop = await TopPredictionAsync(Jpeg(stored));
+        stored.Metadata.ExifProfile = new ExifProfile();
+        stored.Metadata.ExifProfile.SetValue(ExifTag.Orientation, (ushort)6);
+        var rotatedTop = await TopPredictionAsync(Jpeg(stored));
+
+        // JPEG blocks fall differently on turned pixels, so the match is close, not exact; the
+        // sideways picture shows what not turning it would have given.
+        Assert.Equal(uprightTop.Label, rotatedTop.Label);
+        Assert.InRange(rotatedTop.Probability, uprightTop.Probability - 0.1, uprightTop.Probability + 0.1);
+        Assert.True(
+            sidewaysTop.Label != uprightTop.Label
+                || Math.Abs(sidewaysTop.Probability - uprightTop.Probability) > Math.Abs(rotatedTop.Probability - uprightTop.Probability),
+            $"upright {uprightTop}, stored sideways {sidewaysTop}, turned by EXIF {rotatedTop}");
+    }
+
+    [Fact]
+    public async Task The_process_memory_stays_bounded_through_every_hostile_image()
+    {
+        var hostile = new (byte[] Bytes, string ContentType)[]
+        {
+            (HandMadePng.WithHeader(20_000, 20_000), "image/png"),
+            (HandMadePng.WithHeader(1, 500_000_000), "image/png"),
+            (TestImages.Read("truncated.jpg"), "image/jpeg"),
+            (HandMadeGif.WithFrames(1000, 1000, ThousandsOfFrames), "image/gif"),
+        };
+        await PostAsync(TestImages.Read("chelsea.png"), "image/png");
+
+        await using var peak = new WorkingSetPeak();
+        foreach (var (bytes, contentType) in hostile.Concat(hostile).Concat(hostile))
+        {
+            var (status, problem) = await PostAsync(bytes, contentType);
+            Assert.True(status is HttpStatusCode.OK or HttpStatusCode.UnprocessableEntity, problem);
+        }
+
+        Assert.True(peak.Growth < MemoryBound, $"the working set grew by {peak.Growth / (1024 * 1024)} MiB");
+    }
+
+    private static byte[] Jpeg(Image image)
+    {
+        using var stream = new MemoryStream();
+        image.Save(stream, new JpegEncoder { Quality = 95 });
+        return stream.ToArray();
+    }
+
+    private async Task<(string Label, double Probability)> TopPredictionAsync(byte[] jpeg)
+    {
+        using var content = new ByteArrayContent(jpeg);
+        content.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
+        using var response = await function.Client.PostAsync(new Uri("/", UriKind.Relative), content);
+        var top = Replies.DataOf(await Replies.ReadEventAsync(response)).GetProperty("predictions")[0];
+        return (top.GetProperty("label").GetString()!, top.GetProperty("probability").GetDouble());
+    }
+
+    private async Task<(HttpStatusCode Status, string? Problem)> PostAsync(byte[] bytes, string contentType)
+    {
+        using var content = new ByteArrayContent(bytes);
+        content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        using var response = await function.Client.PostAsync(new Uri("/", UriKind.Relative), content);
+        var reply = await ProblemReply.ReadAsync(response);
+        return (reply.Status, reply.Type?[ProblemReply.TypeBase.Length..] ?? reply.Body);
+    }
+
+    /// <summary>The app with its default settings, shared by the class.</summary>
+    public sealed class DefaultFunction : ReadyFunction;
+}
