@@ -15,9 +15,13 @@ public static partial class Settings
 
     /// <summary>
     /// Bound names the manifests leave unset on purpose: unset LABELS_PATH means the labels
-    /// bundled with the model, and no value (not even empty) says that.
+    /// bundled with the model, and no value (not even empty) says that; MLflow's credentials
+    /// come from a Secret that the README shows how to add, never from a manifest's value.
     /// </summary>
-    public static readonly IReadOnlySet<string> UnsetInManifests = new HashSet<string>(StringComparer.Ordinal) { "LABELS_PATH" };
+    public static readonly IReadOnlySet<string> UnsetInManifests = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "LABELS_PATH", "MLFLOW_TRACKING_USERNAME", "MLFLOW_TRACKING_PASSWORD", "MLFLOW_TRACKING_TOKEN",
+    };
 
     /// <summary>Every <c>[ConfigurationKeyName]</c> on every options class of the function, so a new option is caught.</summary>
     public static IReadOnlySet<string> BoundNames { get; } = typeof(Program).Assembly.GetTypes()
