@@ -3,10 +3,12 @@ using ImageClassifier.Fetching;
 using ImageClassifier.Http;
 using ImageClassifier.Imaging;
 using ImageClassifier.Inference;
+using ImageClassifier.Observability;
 
 var builder = WebApplication.CreateSlimBuilder(args);
 
 builder.AddFunctionHosting();
+builder.AddObservability();
 builder.Services.AddFunction(builder.Configuration);
 builder.Services.AddImageFetching(builder.Configuration);
 builder.Services.AddImaging(builder.Configuration);
@@ -14,6 +16,7 @@ builder.Services.AddInference(builder.Configuration);
 
 var app = builder.Build();
 app.MapFunction();
+app.MapMetrics();
 app.Run();
 
 /// <summary>The entry point, visible to the in-process test host.</summary>
