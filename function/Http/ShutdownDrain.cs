@@ -11,6 +11,9 @@ namespace ImageClassifier.Http;
 internal sealed class ShutdownDrain(IOptions<ShutdownOptions> options, TimeProvider timeProvider, ILogger<ShutdownDrain> logger)
     : IHostedLifecycleService
 {
+    /// <summary>When the drain ends, as a <see cref="TimeProvider"/> timestamp; 0 until the host first stops.</summary>
+    private long drainEnds;
+
     public async Task StoppingAsync(CancellationToken cancellationToken)
     {
         var drain = options.Value.Drain;
@@ -19,10 +22,23 @@ internal sealed class ShutdownDrain(IOptions<ShutdownOptions> options, TimeProvi
             return;
         }
 
-        logger.LogInformation("Shutting down: refusing new requests for {DrainSeconds} s before the server stops listening.", drain.TotalSeconds);
+        // The host may be stopped twice (SIGTERM, then disposal); the drain runs from the first.
+        var now = timeProvider.GetTimestamp();
+        var end = now + (long)(drain.TotalSeconds * timeProvider.TimestampFrequency);
+        if (Interlocked.CompareExchange(ref drainEnds, end, 0) == 0)
+        {
+            logger.LogInformation("Shutting down: refusing new requests for {DrainSeconds} s before the server stops listening.", drain.TotalSeconds);
+        }
+
+        var remaining = timeProvider.GetElapsedTime(now, Interlocked.Read(ref drainEnds));
+        if (remaining <= TimeSpan.Zero)
+        {
+            return;
+        }
+
         try
         {
-            await Task.Delay(drain, timeProvider, cancellationToken);
+            await Task.Delay(remaining, timeProvider, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

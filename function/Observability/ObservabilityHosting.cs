@@ -48,7 +48,8 @@ public static class ObservabilityHosting
                 .AddMeter(TelemetryNames.MeterName)
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
-                .AddPrometheusExporter())
+                // Every scrape sees the counts as they are; the exporter's default would replay one for 300 ms.
+                .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0))
             .WithTracing(tracing => tracing
                 .AddSource(TelemetryNames.ActivitySourceName)
                 .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = context => !IsUntraced(context.Request.Path))
@@ -64,6 +65,8 @@ public static class ObservabilityHosting
 
     public static WebApplication MapMetrics(this WebApplication app)
     {
+        // The instruments exist once their singleton does: made now, the first scrape shows the model gauge.
+        app.Services.GetRequiredService<FunctionMetrics>();
         app.MapPrometheusScrapingEndpoint(MetricsPath);
         return app;
     }
