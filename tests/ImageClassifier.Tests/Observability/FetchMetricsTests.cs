@@ -65,6 +65,21 @@ public sealed class FetchMetricsTests : IAsyncLifetime
         Assert.True(Delta(before, after, "imageclassifier_fetch_refused_total", ("reason", reason)) >= 1);
     }
 
+    [Fact]
+    public async Task A_host_resolving_to_a_private_address_is_counted_as_refused_for_its_address()
+    {
+        await using var guarded = new FunctionApp(new Dictionary<string, string?> { ["FETCH_ALLOW_PRIVATE_NETWORKS"] = "false" });
+        using var guardedClient = await guarded.CreateReadyClientAsync();
+        var before = PrometheusText.Parse(await guardedClient.GetStringAsync(new Uri("/metrics", UriKind.Relative)));
+
+        using var response = await guardedClient.PostAsync("/", JsonContent.Create(new { url = images.Url("/coffee.png").ToString() }));
+
+        Assert.Equal(422, (int)response.StatusCode);
+        var after = PrometheusText.Parse(await guardedClient.GetStringAsync(new Uri("/metrics", UriKind.Relative)));
+        Assert.True(Delta(before, after, "imageclassifier_fetch_refused_total", ("reason", "address")) >= 1);
+        Assert.Equal(0, images.RequestCount);
+    }
+
     private async Task<PrometheusText> ScrapeAsync() => PrometheusText.Parse(await client.GetStringAsync(new Uri("/metrics", UriKind.Relative)));
 
     private static double Delta(PrometheusText before, PrometheusText after, string name, params (string, string)[] labels) =>
