@@ -3,6 +3,7 @@ using ImageClassifier.Fetching;
 using ImageClassifier.Imaging;
 using ImageClassifier.Inference;
 using ImageClassifier.MLflow;
+using ImageClassifier.Observability;
 using Microsoft.Extensions.Options;
 
 namespace ImageClassifier;
@@ -16,6 +17,7 @@ public sealed class Func(
     IImageLoader loader,
     ITensorWriter tensorWriter,
     IClassifier classifier,
+    StageRecorder stages,
     IOptions<FunctionOptions> options,
     IPredictionTracker tracker)
 {
@@ -29,14 +31,23 @@ public sealed class Func(
         }
 
         var bytes = await GetImageAsync(request, cancellationToken);
-        using var image = loader.Load(bytes);
 
         var spec = classifier.Preprocessing;
         var tensor = ArrayPool<float>.Shared.Rent(spec.TensorLength);
         try
         {
-            tensorWriter.Write(image, spec, tensor.AsSpan(0, spec.TensorLength));
-            var predictions = await classifier.ClassifyAsync(tensor.AsMemory(0, spec.TensorLength), topK, cancellationToken);
+            using (stages.Start(Stage.Preprocess))
+            using (var image = loader.Load(bytes))
+            {
+                tensorWriter.Write(image, spec, tensor.AsSpan(0, spec.TensorLength));
+            }
+
+            IReadOnlyList<Prediction> predictions;
+            using (stages.Start(Stage.Inference))
+            {
+                predictions = await classifier.ClassifyAsync(tensor.AsMemory(0, spec.TensorLength), topK, cancellationToken);
+            }
+
             var result = new ClassificationResult(request.Url, classifier.Model, predictions);
             tracker.Track(request, result, bytes);
             return result;
@@ -51,8 +62,16 @@ public sealed class Func(
         request switch
         {
             { Image: { } bytes } => bytes,
-            { Url: { } url } => await fetcher.FetchAsync(url, cancellationToken),
+            { Url: { } url } => await FetchAsync(url, cancellationToken),
             _ => throw new ClassificationException(FailureKind.BadRequest, "no-image",
                 "The request names no image: give a \"url\", or send the image bytes."),
         };
+
+    private async Task<ReadOnlyMemory<byte>> FetchAsync(Uri url, CancellationToken cancellationToken)
+    {
+        using (stages.Start(Stage.Fetch))
+        {
+            return await fetcher.FetchAsync(url, cancellationToken);
+        }
+    }
 }

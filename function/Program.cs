@@ -5,10 +5,12 @@ using ImageClassifier.Imaging;
 using ImageClassifier.Inference;
 using ImageClassifier.InferenceProtocol;
 using ImageClassifier.MLflow;
+using ImageClassifier.Observability;
 
 var builder = WebApplication.CreateSlimBuilder(args);
 
 builder.AddFunctionHosting();
+builder.AddObservability();
 builder.Services.AddFunction(builder.Configuration);
 builder.Services.AddImageFetching(builder.Configuration);
 builder.Services.AddImaging(builder.Configuration);
@@ -18,6 +20,7 @@ builder.Services.AddMLflow(builder.Configuration);
 var app = builder.Build();
 app.MapFunction();
 app.MapInferenceProtocol();
+app.MapMetrics();
 app.Run();
 
 /// <summary>The entry point, visible to the in-process test host.</summary>

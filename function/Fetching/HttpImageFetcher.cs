@@ -1,4 +1,5 @@
 using System.Net;
+using ImageClassifier.Observability;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Timeout;
@@ -22,11 +23,15 @@ internal sealed class HttpImageFetcher : IImageFetcher
     private readonly UrlPolicy urlPolicy;
     private readonly FetchOptions options;
     private readonly TimeProvider timeProvider;
+    private readonly FunctionMetrics? metrics;
 
-    public HttpImageFetcher(IHttpClientFactory clientFactory, IOptions<FetchOptions> options, TimeProvider timeProvider, ILogger<HttpImageFetcher> logger)
+    /// <param name="metrics">Optional, so the fetcher also runs registered on its own, as in its tests.</param>
+    public HttpImageFetcher(IHttpClientFactory clientFactory, IOptions<FetchOptions> options, TimeProvider timeProvider, ILogger<HttpImageFetcher> logger,
+        FunctionMetrics? metrics = null)
     {
         this.options = options.Value;
         this.timeProvider = timeProvider;
+        this.metrics = metrics;
         client = clientFactory.CreateClient(HttpClientName);
         pipeline = FetchPipelineFactory.Create(this.options, timeProvider, logger);
         urlPolicy = new UrlPolicy(this.options);
@@ -34,7 +39,7 @@ internal sealed class HttpImageFetcher : IImageFetcher
 
     public async Task<ReadOnlyMemory<byte>> FetchAsync(Uri url, CancellationToken cancellationToken)
     {
-        var target = urlPolicy.Check(url);
+        var target = Check(url);
         var deadline = new FetchDeadline(timeProvider, options.Timeout);
         try
         {
@@ -43,7 +48,9 @@ internal sealed class HttpImageFetcher : IImageFetcher
 
             using var expiry = new CancellationTokenSource(deadline.Remaining, timeProvider);
             using var bodyToken = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, expiry.Token);
-            return await CappedBodyReader.ReadAsync(response.Content, options.MaxBytes, bodyToken.Token);
+            var bytes = await CappedBodyReader.ReadAsync(response.Content, options.MaxBytes, bodyToken.Token);
+            metrics?.RecordBytesDownloaded(bytes.Length);
+            return bytes;
         }
         catch (Exception e) when (cancellationToken.IsCancellationRequested && e is not OperationCanceledException)
         {
@@ -51,6 +58,11 @@ internal sealed class HttpImageFetcher : IImageFetcher
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested && Translate(e) is { } failure)
         {
+            if (AddressRefusedException.IsCauseOf(e))
+            {
+                metrics?.RecordUrlRefused(RefusalReason.Address);
+            }
+
             throw failure;
         }
     }
@@ -73,7 +85,7 @@ internal sealed class HttpImageFetcher : IImageFetcher
                         $"The image URL redirected more than {MaxRedirects} times.");
                 }
 
-                url = urlPolicy.Check(RedirectTarget(response, url));
+                url = Check(RedirectTarget(response, url));
             }
         }
     }
@@ -82,11 +94,13 @@ internal sealed class HttpImageFetcher : IImageFetcher
     {
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(FetchDeadline.Key, deadline);
+        var attempts = 0;
         try
         {
             return await pipeline.ExecuteAsync(
-                static async (context, state) =>
+                async (context, state) =>
                 {
+                    metrics?.RecordFetchAttempt(retry: attempts++ > 0);
                     using var request = new HttpRequestMessage(HttpMethod.Get, state.url);
                     return await state.client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, context.CancellationToken);
                 },
@@ -96,6 +110,19 @@ internal sealed class HttpImageFetcher : IImageFetcher
         finally
         {
             ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    private Uri Check(Uri url)
+    {
+        try
+        {
+            return urlPolicy.Check(url);
+        }
+        catch (ClassificationException refused) when (refused.Kind == FailureKind.UrlRefused)
+        {
+            metrics?.RecordUrlRefused(RefusalReason.Of(url));
+            throw;
         }
     }
 

@@ -96,17 +96,31 @@ internal sealed class CloudEventHttpBinding
 
         using (document)
         {
-            var root = document.RootElement;
-            CheckStructuredEnvelope(root);
-            try
-            {
-                return formatter.ConvertFromJsonElement(root, null);
-            }
-            catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException)
-            {
-                throw EdgeFailures.InvalidCloudEvent("The CloudEvent has an attribute or data whose value is not valid.", e);
-            }
+            return DecodeStructuredMode(document.RootElement);
         }
+    }
+
+    /// <summary>Reads one structured-mode event already parsed, such as an element of a batch.</summary>
+    public CloudEvent DecodeStructuredMode(JsonElement root)
+    {
+        CheckStructuredEnvelope(root);
+        try
+        {
+            return formatter.ConvertFromJsonElement(root, null);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException)
+        {
+            throw EdgeFailures.InvalidCloudEvent("The CloudEvent has an attribute or data whose value is not valid.", e);
+        }
+    }
+
+    /// <summary>Writes events as a batch-mode response body (<c>application/cloudevents-batch+json</c>).</summary>
+    public async Task WriteBatchAsync(IReadOnlyList<CloudEvent> cloudEvents, HttpResponse response, CancellationToken cancellationToken)
+    {
+        var content = formatter.EncodeBatchModeMessage(cloudEvents, out var contentType);
+        response.ContentType = contentType.ToString();
+        response.ContentLength = content.Length;
+        await response.Body.WriteAsync(content, cancellationToken);
     }
 
     /// <summary>Writes an event as the response body, in binary or structured mode.</summary>

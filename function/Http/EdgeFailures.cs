@@ -23,4 +23,14 @@ internal static class EdgeFailures
         {
             RetryAfterSeconds = ProblemMapping.DefaultRetryAfterSeconds,
         };
+
+    public static ClassificationException TooManyEvents(int limit) =>
+        new(FailureKind.PayloadTooLarge, "too-many-events", $"The CloudEvents batch has more than {limit} events, the limit (MAX_BATCH_EVENTS).");
+
+    /// <summary>SIGTERM arrived; Knative retries a 503, and routes the retry to another instance.</summary>
+    public static ClassificationException ShuttingDown() =>
+        new(FailureKind.Unavailable, "shutting-down", "This instance is shutting down; retry shortly.")
+        {
+            RetryAfterSeconds = ProblemMapping.DefaultRetryAfterSeconds,
+        };
 }

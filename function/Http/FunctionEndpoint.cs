@@ -1,27 +1,32 @@
 using CloudNative.CloudEvents;
 using ImageClassifier.Inference;
+using ImageClassifier.Observability;
 
 namespace ImageClassifier.Http;
 
 /// <summary>POST /: read the request in whatever form it came, run the function, answer in kind.</summary>
 internal sealed class FunctionEndpoint(
-    Func func,
     IClassifier classifier,
     RequestReader reader,
-    ReplyBuilder replies,
+    RequestProcessor processor,
+    BatchEndpoint batches,
     CloudEventHttpBinding binding,
+    FunctionMetrics metrics,
+    IHostApplicationLifetime lifetime,
     ILogger<FunctionEndpoint> logger)
 {
     public async Task HandleAsync(HttpContext context)
     {
         var cancellationToken = context.RequestAborted;
+        var form = RequestReader.Recognise(context.Request);
+        using var active = metrics.TrackActive();
         try
         {
-            await ServeAsync(context, cancellationToken);
+            await ServeAsync(context, form, cancellationToken);
         }
         catch (ClassificationException failure) when (!context.Response.HasStarted)
         {
-            Log(failure);
+            processor.Reject(form, null, failure);
             await ProblemWriter.WriteAsync(context.Response, failure, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -31,35 +36,50 @@ internal sealed class FunctionEndpoint(
         catch (Exception bug) when (!context.Response.HasStarted)
         {
             logger.LogError(bug, "The function failed unexpectedly.");
+            processor.RecordInternalError(form);
             await ProblemWriter.WriteInternalErrorAsync(context.Response, cancellationToken);
         }
     }
 
-    private async Task ServeAsync(HttpContext context, CancellationToken cancellationToken)
+    private async Task ServeAsync(HttpContext context, RequestForm? form, CancellationToken cancellationToken)
     {
-        // Before the body is read: a cold instance should not spend time receiving an image it cannot classify.
+        // Before the body is read: an instance that cannot classify should not spend time receiving an image.
+        if (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            metrics.RecordRequestShed(ShedReason.ShuttingDown);
+            throw EdgeFailures.ShuttingDown();
+        }
+
         if (!classifier.IsReady)
         {
+            metrics.RecordRequestShed(ShedReason.NotReady);
             throw EdgeFailures.NotReady();
         }
 
-        var incoming = await reader.ReadAsync(context.Request, cancellationToken);
-        if (incoming.IsOwnReply)
+        if (form == RequestForm.Batch)
         {
-            context.Response.StatusCode = StatusCodes.Status202Accepted;
+            await batches.HandleAsync(context, cancellationToken);
             return;
         }
 
-        var result = await func.HandleAsync(incoming.Request, cancellationToken);
-        var mode = incoming.Form == RequestForm.StructuredCloudEvent ? ContentMode.Structured : ContentMode.Binary;
-        context.Response.StatusCode = StatusCodes.Status200OK;
-        await binding.WriteAsync(replies.Build(result), mode, context.Response, cancellationToken);
-    }
-
-    private void Log(ClassificationException failure)
-    {
-        var (status, _) = ProblemMapping.StatusAndTitle(failure.Kind);
-        var level = status >= StatusCodes.Status500InternalServerError ? LogLevel.Warning : LogLevel.Information;
-        logger.Log(level, failure.InnerException, "Request answered with {Status} {Problem}: {Detail}", status, failure.Problem, failure.Message);
+        var incoming = await reader.ReadAsync(context.Request, cancellationToken);
+        var outcome = await processor.ProcessAsync(incoming, cancellationToken);
+        switch (outcome)
+        {
+            case { Reply: { } reply }:
+                var mode = incoming.Form == RequestForm.StructuredCloudEvent ? ContentMode.Structured : ContentMode.Binary;
+                context.Response.StatusCode = StatusCodes.Status200OK;
+                await binding.WriteAsync(reply, mode, context.Response, cancellationToken);
+                break;
+            case { Failure: { } failure }:
+                await ProblemWriter.WriteAsync(context.Response, failure, cancellationToken);
+                break;
+            case { Status: StatusCodes.Status500InternalServerError }:
+                await ProblemWriter.WriteInternalErrorAsync(context.Response, cancellationToken);
+                break;
+            default:
+                context.Response.StatusCode = outcome.Status;
+                break;
+        }
     }
 }

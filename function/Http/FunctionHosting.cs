@@ -37,8 +37,27 @@ public static class FunctionHosting
 
         builder.Services.AddHealthChecks()
             .AddCheck<ShutdownHealthCheck>("shutdown", tags: [ReadyTag]);
+        AddGracefulShutdown(builder.Services, builder.Configuration);
         builder.Services.AddHttpEdge(builder.Configuration);
         return builder;
+    }
+
+    /// <summary>
+    /// SIGTERM: readiness and POST / answer 503 at once, the drain keeps answering so for a
+    /// while, then the server stops listening and lets in-flight requests finish, all within
+    /// SHUTDOWN_TIMEOUT_SECONDS; the process then exits 0.
+    /// </summary>
+    private static void AddGracefulShutdown(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ShutdownOptions>()
+            .Bind(configuration)
+            .ValidateDataAnnotations()
+            .Validate(options => options.DrainSeconds < options.TimeoutSeconds,
+                "SHUTDOWN_DRAIN_SECONDS must be less than SHUTDOWN_TIMEOUT_SECONDS, so in-flight requests have time to finish.")
+            .ValidateOnStart();
+        services.AddOptions<HostOptions>()
+            .Configure<IOptions<ShutdownOptions>>((host, shutdown) => host.ShutdownTimeout = shutdown.Value.Timeout);
+        services.AddHostedService<ShutdownDrain>();
     }
 
     public static WebApplication MapFunction(this WebApplication app)

@@ -20,12 +20,24 @@ public static class HttpEdgeServiceCollectionExtensions
                 "CE_SOURCE must be a URI-reference, such as io.kserve.inference.image-classifier or https://example.com/classifier.")
             .ValidateOnStart();
 
+        services.AddOptions<DedupeOptions>()
+            .Bind(configuration)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddOptions<BatchOptions>()
+            .Bind(configuration)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
         // For answers the endpoint does not write itself (404, 405), through UseStatusCodePages.
         services.AddProblemDetails();
 
         services.AddSingleton<CloudEventHttpBinding>();
         services.AddSingleton<RequestReader>();
         services.AddSingleton<ReplyBuilder>();
+        services.AddSingleton<DuplicateCache>();
+        services.AddSingleton<RequestProcessor>();
+        services.AddSingleton<BatchEndpoint>();
         services.AddSingleton<FunctionEndpoint>();
         return services;
     }

@@ -14,4 +14,24 @@ internal enum RequestForm
 
     /// <summary>An <c>image/*</c> body without <c>ce-</c> headers.</summary>
     RawImage,
+
+    /// <summary>A CloudEvents batch, <c>application/cloudevents-batch+json</c>, answered with a batch.</summary>
+    Batch,
+}
+
+/// <summary>A form's name in metrics and logs.</summary>
+internal static class RequestFormNames
+{
+    /// <summary>For a request whose form could not be recognised.</summary>
+    public const string Unknown = "unknown";
+
+    public static string Of(RequestForm? form) => form switch
+    {
+        RequestForm.BinaryCloudEvent => "binary",
+        RequestForm.StructuredCloudEvent => "structured",
+        RequestForm.PlainJson => "json",
+        RequestForm.RawImage => "image",
+        RequestForm.Batch => "batch",
+        _ => Unknown,
+    };
 }

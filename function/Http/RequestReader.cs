@@ -13,42 +13,96 @@ namespace ImageClassifier.Http;
 internal sealed class RequestReader(
     CloudEventHttpBinding binding,
     IOptions<EdgeOptions> edgeOptions,
-    IOptions<FunctionOptions> functionOptions)
+    IOptions<FunctionOptions> functionOptions,
+    IOptions<BatchOptions> batchOptions)
 {
     private const string AcceptedContentTypes =
-        "Send application/json, image/*, or a CloudEvent in binary mode or as application/cloudevents+json.";
+        "Send application/json, image/*, or a CloudEvent in binary mode, as application/cloudevents+json or as application/cloudevents-batch+json.";
 
-    public async Task<IncomingRequest> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>Which form a request has, from its headers alone; null when it is none the function reads.</summary>
+    public static RequestForm? Recognise(HttpRequest request)
     {
         var contentType = request.ContentType;
-        if (MimeUtilities.IsCloudEventsBatchContentType(contentType))
+        return contentType switch
         {
-            throw EdgeFailures.UnsupportedMediaType("CloudEvents batches are not supported yet; send one event per request.");
+            _ when MimeUtilities.IsCloudEventsBatchContentType(contentType) => RequestForm.Batch,
+            _ when MimeUtilities.IsCloudEventsContentType(contentType) => RequestForm.StructuredCloudEvent,
+            _ when request.Headers.ContainsKey(HttpUtilities.SpecVersionHttpHeader) => RequestForm.BinaryCloudEvent,
+            _ when MediaTypes.IsJson(contentType) => RequestForm.PlainJson,
+            _ when MediaTypes.IsImage(contentType) => RequestForm.RawImage,
+            _ => null,
+        };
+    }
+
+    /// <summary>Reads a request of any form but <see cref="RequestForm.Batch"/> (see <see cref="ReadBatchAsync"/>).</summary>
+    public async Task<IncomingRequest> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        switch (Recognise(request))
+        {
+            case RequestForm.StructuredCloudEvent:
+                return await ReadStructuredModeAsync(request, cancellationToken);
+            case RequestForm.BinaryCloudEvent:
+                return await ReadBinaryModeAsync(request, cancellationToken);
+            case RequestForm.PlainJson:
+                var json = await BodyReader.ReadAsync(request, edgeOptions.Value.MaxRequestBytes, cancellationToken);
+                return new IncomingRequest(RequestForm.PlainJson, null, RequestBodyParser.Parse(json));
+            case RequestForm.RawImage:
+                var image = await BodyReader.ReadAsync(request, edgeOptions.Value.FetchMaxBytes, cancellationToken);
+                return new IncomingRequest(RequestForm.RawImage, null, ImageRequest(image));
+            case RequestForm.Batch:
+                throw new InvalidOperationException("A batch is read with ReadBatchAsync.");
+            default:
+                throw EdgeFailures.UnsupportedMediaType($"The content type is not one the function reads. {AcceptedContentTypes}");
+        }
+    }
+
+    /// <summary>
+    /// Reads a CloudEvents batch: a JSON array of structured-mode events, its body limited as one
+    /// structured event is. An event that is invalid becomes a failed entry, not a failed batch.
+    /// </summary>
+    public async Task<IReadOnlyList<BatchEntry>> ReadBatchAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var body = await BodyReader.ReadAsync(request, edgeOptions.Value.MaxStructuredEventBytes, cancellationToken);
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body);
+        }
+        catch (JsonException e)
+        {
+            throw EdgeFailures.InvalidRequest("The CloudEvents batch is not valid JSON.", e);
         }
 
-        if (MimeUtilities.IsCloudEventsContentType(contentType))
+        using (document)
         {
-            return await ReadStructuredModeAsync(request, cancellationToken);
-        }
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Array)
+            {
+                throw EdgeFailures.InvalidRequest("A CloudEvents batch must be a JSON array of events.");
+            }
 
-        if (request.Headers.ContainsKey(HttpUtilities.SpecVersionHttpHeader))
+            var max = batchOptions.Value.MaxEvents;
+            if (root.GetArrayLength() > max)
+            {
+                throw EdgeFailures.TooManyEvents(max);
+            }
+
+            return [.. root.EnumerateArray().Select(ReadBatchEntry)];
+        }
+    }
+
+    private BatchEntry ReadBatchEntry(JsonElement element)
+    {
+        CloudEvent? cloudEvent = null;
+        try
         {
-            return await ReadBinaryModeAsync(request, cancellationToken);
+            cloudEvent = binding.DecodeStructuredMode(element);
+            return new BatchEntry(FromEvent(RequestForm.Batch, cloudEvent), cloudEvent);
         }
-
-        if (MediaTypes.IsJson(contentType))
+        catch (ClassificationException failure)
         {
-            var body = await BodyReader.ReadAsync(request, edgeOptions.Value.MaxRequestBytes, cancellationToken);
-            return new IncomingRequest(RequestForm.PlainJson, null, RequestBodyParser.Parse(body));
+            return new BatchEntry(null, cloudEvent, failure);
         }
-
-        if (MediaTypes.IsImage(contentType))
-        {
-            var body = await BodyReader.ReadAsync(request, edgeOptions.Value.FetchMaxBytes, cancellationToken);
-            return new IncomingRequest(RequestForm.RawImage, null, ImageRequest(body));
-        }
-
-        throw EdgeFailures.UnsupportedMediaType($"The content type is not one the function reads. {AcceptedContentTypes}");
     }
 
     private async Task<IncomingRequest> ReadStructuredModeAsync(HttpRequest request, CancellationToken cancellationToken)
@@ -85,8 +139,10 @@ internal sealed class RequestReader(
     private IncomingRequest FromEvent(RequestForm form, CloudEvent cloudEvent) =>
         new(form, cloudEvent, IsOwnReply(cloudEvent) ? null : FromEventData(cloudEvent));
 
+    /// <summary>The function's own reply types: its replies, and its failed batch entries' replies.</summary>
     private bool IsOwnReply(CloudEvent cloudEvent) =>
-        string.Equals(cloudEvent.Type, functionOptions.Value.CeType, StringComparison.Ordinal);
+        string.Equals(cloudEvent.Type, functionOptions.Value.CeType, StringComparison.Ordinal)
+        || string.Equals(cloudEvent.Type, functionOptions.Value.CeType + ReplyBuilder.FailedTypeSuffix, StringComparison.Ordinal);
 
     private static ClassificationRequest FromEventData(CloudEvent cloudEvent)
     {

@@ -14,7 +14,7 @@ namespace ImageClassifier.Fuzzing;
 internal sealed class EventReadingTarget
 {
     private readonly RequestReader reader = new(
-        new CloudEventHttpBinding(), Options.Create(new EdgeOptions()), Options.Create(new FunctionOptions()));
+        new CloudEventHttpBinding(), Options.Create(new EdgeOptions()), Options.Create(new FunctionOptions()), Options.Create(new BatchOptions()));
 
     private readonly UrlPolicy urlPolicy = new(new FetchOptions());
 

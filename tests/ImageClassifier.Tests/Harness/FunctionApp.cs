@@ -13,6 +13,8 @@ public sealed class FunctionApp(IReadOnlyDictionary<string, string?>? settings =
     private static readonly Dictionary<string, string?> Defaults = new(StringComparer.Ordinal)
     {
         ["FETCH_ALLOW_PRIVATE_NETWORKS"] = "true",
+        // Nothing routes to a test host, so stopping it need not wait for routing to catch up.
+        ["SHUTDOWN_DRAIN_SECONDS"] = "0",
     };
 
     /// <summary>Starts the app and waits until /readyz says the model is loaded and warmed.</summary>

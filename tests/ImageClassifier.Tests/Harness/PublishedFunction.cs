@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
@@ -13,6 +15,8 @@ public sealed class PublishedFunction : IAsyncDisposable
     private readonly Process _process;
     private readonly string _folder;
 
+    private readonly ConcurrentQueue<string> _output = new();
+
     private PublishedFunction(Process process, string folder, Uri baseAddress)
     {
         _process = process;
@@ -21,6 +25,15 @@ public sealed class PublishedFunction : IAsyncDisposable
     }
 
     public Uri BaseAddress { get; }
+
+    /// <summary>The publish output the process runs from.</summary>
+    public string Folder => _folder;
+
+    /// <summary>The process the shell started; the Procfile's <c>exec</c> makes it the dotnet process itself.</summary>
+    public int ProcessId => _process.Id;
+
+    /// <summary>What the process wrote to stdout and stderr so far, for failure messages.</summary>
+    public string Output => string.Join('\n', _output);
 
     public static async Task<PublishedFunction> PublishAndStartAsync(IReadOnlyDictionary<string, string> environment)
     {
@@ -38,11 +51,12 @@ public sealed class PublishedFunction : IAsyncDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("The web process did not start.");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var function = new PublishedFunction(process, folder, new Uri($"http://127.0.0.1:{port}/"));
+        process.OutputDataReceived += (_, line) => function.Keep(line.Data);
+        process.ErrorDataReceived += (_, line) => function.Keep(line.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new PublishedFunction(process, folder, new Uri($"http://127.0.0.1:{port}/"));
+        return function;
     }
 
     /// <summary>The Procfile's <c>web:</c> command.</summary>
@@ -74,6 +88,21 @@ public sealed class PublishedFunction : IAsyncDisposable
         }
     }
 
+    /// <summary>Sends SIGTERM, as the kubelet does when a pod is deleted (Process.Kill would be SIGKILL).</summary>
+    public async Task TerminateAsync()
+    {
+        var (exitCode, output) = await ChildProcess.RunAsync("kill", "-TERM", ProcessId.ToString(CultureInfo.InvariantCulture));
+        Assert.True(exitCode == 0, $"kill -TERM failed: {output}");
+    }
+
+    /// <summary>Waits for the process to end, at most <paramref name="limit"/>, and returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan limit)
+    {
+        using var timeout = new CancellationTokenSource(limit);
+        await _process.WaitForExitAsync(timeout.Token);
+        return _process.ExitCode;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
@@ -84,6 +113,14 @@ public sealed class PublishedFunction : IAsyncDisposable
 
         _process.Dispose();
         Directory.Delete(_folder, recursive: true);
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is not null)
+        {
+            _output.Enqueue(line);
+        }
     }
 
     private static int FreeLoopbackPort()

@@ -10,11 +10,15 @@ public sealed class FakeImageFetcher : IImageFetcher
 
     public Exception? Failure { get; set; }
 
+    /// <summary>Failures for particular URLs only, as when one image of a batch is missing.</summary>
+    public ConcurrentDictionary<Uri, Exception> FailuresByUrl { get; } = new();
+
     public Task<ReadOnlyMemory<byte>> FetchAsync(Uri url, CancellationToken cancellationToken)
     {
         Requested.Enqueue(url);
-        return Failure is null
+        var failure = Failure ?? FailuresByUrl.GetValueOrDefault(url);
+        return failure is null
             ? Task.FromResult<ReadOnlyMemory<byte>>(new byte[] { 1, 2, 3 })
-            : Task.FromException<ReadOnlyMemory<byte>>(Failure);
+            : Task.FromException<ReadOnlyMemory<byte>>(failure);
     }
 }

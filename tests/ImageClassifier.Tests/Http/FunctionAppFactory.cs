@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace ImageClassifier.Tests.Http;
@@ -25,12 +26,16 @@ public sealed class FunctionAppFactory : WebApplicationFactory<Program>
 
     public FakeClassifier Classifier { get; } = new();
 
+    public ListLoggerProvider Logs { get; } = new();
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("CE_SOURCE", ReplySource);
         builder.UseSetting("CE_TYPE", ReplyType);
         builder.UseSetting("MAX_REQUEST_BYTES", "4096");
         builder.UseSetting("FETCH_MAX_BYTES", "65536");
+        builder.UseSetting("SHUTDOWN_DRAIN_SECONDS", "0");
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         builder.ConfigureTestServices(services =>
         {
             services.RemoveAll<IImageFetcher>().AddSingleton<IImageFetcher>(Fetcher);

@@ -1,32 +1,27 @@
 using System.Text;
 using ImageClassifier.Http;
-using ImageClassifier.MLflow;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 
 namespace ImageClassifier.Tests.Http;
 
 /// <summary>What the endpoint logs and answers when things go wrong that the caller did not cause.</summary>
-public class FunctionEndpointTests
+public sealed class FunctionEndpointTests : IDisposable
 {
-    private readonly FakeImageFetcher fetcher = new();
-    private readonly FakeClassifier classifier = new();
-    private readonly ListLogger<FunctionEndpoint> logger = new();
+    private readonly FunctionAppFactory factory = new();
+    private readonly FakeImageFetcher fetcher;
     private readonly FunctionEndpoint endpoint;
 
     public FunctionEndpointTests()
     {
-        var functionOptions = Options.Create(new FunctionOptions());
-        endpoint = new FunctionEndpoint(
-            new Func(fetcher, new FakeImageLoader(), new FakeTensorWriter(), classifier, functionOptions, DisabledPredictionTracker.Instance),
-            classifier,
-            new RequestReader(new CloudEventHttpBinding(), Options.Create(new EdgeOptions()), functionOptions),
-            new ReplyBuilder(functionOptions, new FakeTimeProvider()),
-            new CloudEventHttpBinding(),
-            logger);
+        fetcher = factory.Fetcher;
+        endpoint = factory.Services.GetRequiredService<FunctionEndpoint>();
     }
+
+    private IEnumerable<ListLoggerProvider.LogEntry> Entries => factory.Logs.Entries;
+
+    public void Dispose() => factory.Dispose();
 
     [Fact]
     public async Task A_bug_is_logged_as_an_error_and_answered_with_a_500_problem()
@@ -39,7 +34,7 @@ public class FunctionEndpointTests
 
         Assert.Equal(StatusCodes.Status500InternalServerError, context.Response.StatusCode);
         Assert.Contains("internal-error", HttpContexts.ResponseText(context), StringComparison.Ordinal);
-        Assert.Contains(logger.Entries, entry => entry.Level == LogLevel.Error && entry.Exception == bug);
+        Assert.Contains(Entries, entry => entry.Level == LogLevel.Error && entry.Exception == bug);
     }
 
     [Fact]
@@ -54,7 +49,7 @@ public class FunctionEndpointTests
         await endpoint.HandleAsync(context);
 
         Assert.Empty(HttpContexts.ResponseBody(context));
-        Assert.DoesNotContain(logger.Entries, entry => entry.Level >= LogLevel.Warning);
+        Assert.DoesNotContain(Entries, entry => entry.Level >= LogLevel.Warning);
     }
 
     [Fact]
@@ -66,7 +61,7 @@ public class FunctionEndpointTests
         await endpoint.HandleAsync(context);
 
         Assert.Equal(StatusCodes.Status500InternalServerError, context.Response.StatusCode);
-        Assert.Contains(logger.Entries, entry => entry.Level == LogLevel.Error);
+        Assert.Contains(Entries, entry => entry.Level == LogLevel.Error);
     }
 
     [Fact]
@@ -78,7 +73,7 @@ public class FunctionEndpointTests
         await endpoint.HandleAsync(context);
 
         Assert.Equal(StatusCodes.Status422UnprocessableEntity, context.Response.StatusCode);
-        Assert.DoesNotContain(logger.Entries, entry => entry.Level >= LogLevel.Warning);
+        Assert.DoesNotContain(Entries, entry => entry.Level >= LogLevel.Warning);
     }
 
     private static DefaultHttpContext UrlRequest() =>

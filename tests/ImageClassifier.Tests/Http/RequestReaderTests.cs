@@ -19,7 +19,8 @@ public class RequestReaderTests
     private readonly RequestReader reader = new(
         new CloudEventHttpBinding(),
         Options.Create(new EdgeOptions { MaxRequestBytes = 1024, FetchMaxBytes = 4096 }),
-        Options.Create(new FunctionOptions()));
+        Options.Create(new FunctionOptions()),
+        Options.Create(new BatchOptions { MaxEvents = 3 }));
 
     [Fact]
     public async Task Binary_mode_json_names_the_url_and_top_k()
@@ -152,13 +153,66 @@ public class RequestReaderTests
     }
 
     [Fact]
-    public async Task A_batch_is_not_supported_yet()
+    public async Task A_batch_is_read_event_by_event_and_a_bad_event_fails_alone()
     {
-        var failure = await Assert.ThrowsAsync<ClassificationException>(
-            () => ReadAsync(HttpContexts.Request("application/cloudevents-batch+json", "[]")));
+        var entries = await reader.ReadBatchAsync(HttpContexts.Request("application/cloudevents-batch+json", $$$"""
+            [ {"specversion": "1.0", "id": "a", "source": "/s", "type": "com.example.classify", "data": {"url": "{{{CatUrl}}}"}},
+              {"specversion": "1.0", "source": "/s", "type": "com.example.classify", "data": {"url": "{{{CatUrl}}}"}},
+              {"specversion": "1.0", "id": "c", "source": "/s", "type": "com.example.classify", "data": {"topK": 2}} ]
+            """).Request, CancellationToken.None);
 
-        Assert.Equal(FailureKind.UnsupportedMediaType, failure.Kind);
-        Assert.Contains("batches are not supported", failure.Message, StringComparison.Ordinal);
+        Assert.Equal(3, entries.Count);
+        Assert.Equal(RequestForm.Batch, entries[0].Incoming?.Form);
+        Assert.Equal(new ClassificationRequest(new Uri(CatUrl), null, null), entries[0].Incoming?.Request);
+        Assert.Equal("invalid-cloudevent", entries[1].Failure?.Problem);
+        Assert.Null(entries[1].Event);
+        Assert.Equal("invalid-request", entries[2].Failure?.Problem);
+        Assert.Equal("c", entries[2].Event?.Id);
+    }
+
+    [Fact]
+    public async Task A_batch_event_of_the_failed_reply_type_is_the_functions_own()
+    {
+        var entries = await reader.ReadBatchAsync(HttpContexts.Request("application/cloudevents-batch+json", $$$"""
+            [ {"specversion": "1.0", "id": "a", "source": "/s", "type": "{{{FunctionOptions.DefaultReplyType}}}.failed", "data": {}} ]
+            """).Request, CancellationToken.None);
+
+        Assert.True(Assert.Single(entries).Incoming?.IsOwnReply);
+    }
+
+    [Fact]
+    public async Task A_batch_over_MAX_BATCH_EVENTS_is_413()
+    {
+        var events = string.Join(',', Enumerable.Range(0, 4).Select(i =>
+            $$$"""{"specversion": "1.0", "id": "{{{i}}}", "source": "/s", "type": "t.x", "data": {"url": "{{{CatUrl}}}"}}"""));
+
+        var failure = await Assert.ThrowsAsync<ClassificationException>(() =>
+            reader.ReadBatchAsync(HttpContexts.Request("application/cloudevents-batch+json", $"[{events}]").Request, CancellationToken.None));
+
+        Assert.Equal(FailureKind.PayloadTooLarge, failure.Kind);
+        Assert.Equal("too-many-events", failure.Problem);
+    }
+
+    [Theory]
+    [InlineData("{}")]
+    [InlineData("[")]
+    public async Task A_batch_that_is_not_a_json_array_is_400(string body)
+    {
+        var failure = await Assert.ThrowsAsync<ClassificationException>(() =>
+            reader.ReadBatchAsync(HttpContexts.Request("application/cloudevents-batch+json", body).Request, CancellationToken.None));
+
+        Assert.Equal(FailureKind.BadRequest, failure.Kind);
+    }
+
+    [Theory]
+    [InlineData("application/cloudevents-batch+json", "batch")]
+    [InlineData("application/cloudevents+json", "structured")]
+    [InlineData("application/json", "json")]
+    [InlineData("image/png", "image")]
+    [InlineData("text/plain", "unknown")]
+    public void Recognises_the_form_from_the_headers(string contentType, string form)
+    {
+        Assert.Equal(form, RequestFormNames.Of(RequestReader.Recognise(HttpContexts.Request(contentType, "").Request)));
     }
 
     [Fact]

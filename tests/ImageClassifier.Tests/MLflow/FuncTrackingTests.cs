@@ -2,6 +2,8 @@ using ImageClassifier.Fetching;
 using ImageClassifier.Imaging;
 using ImageClassifier.Inference;
 using ImageClassifier.MLflow;
+using ImageClassifier.Observability;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
@@ -53,8 +55,21 @@ public sealed class FuncTrackingTests : IAsyncLifetime
         Assert.Equal(1, down.Counters.Dropped("failed"));
     }
 
-    private static Func NewFunc(IPredictionTracker tracker) =>
-        new(new Fetcher(), new Loader(), new Writer(), new Classifier(), Options.Create(new FunctionOptions()), tracker);
+    private static Func NewFunc(IPredictionTracker tracker)
+    {
+        var classifier = new Classifier();
+        return new(new Fetcher(), new Loader(), new Writer(), classifier, Stages(classifier), Options.Create(new FunctionOptions()), tracker);
+    }
+
+    private static StageRecorder Stages(IClassifier classifier) => new ServiceCollection()
+        .AddMetrics()
+        .AddSingleton(classifier)
+        .AddSingleton(TimeProvider.System)
+        .AddSingleton<FunctionMetrics>()
+        .AddSingleton<FunctionTracing>()
+        .AddSingleton<StageRecorder>()
+        .BuildServiceProvider()
+        .GetRequiredService<StageRecorder>();
 
     private sealed class Fetcher : IImageFetcher
     {

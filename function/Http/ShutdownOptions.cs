@@ -1,0 +1,24 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ImageClassifier.Http;
+
+/// <summary>How the process stops on SIGTERM: a drain while routing catches up, then in-flight requests finish.</summary>
+public sealed class ShutdownOptions
+{
+    /// <summary>Below Knative's default termination grace period of 30 s, so the process exits before SIGKILL.</summary>
+    [ConfigurationKeyName("SHUTDOWN_TIMEOUT_SECONDS")]
+    [Range(1, 3600, ErrorMessage = "SHUTDOWN_TIMEOUT_SECONDS must be between 1 and 3600.")]
+    public int TimeoutSeconds { get; set; } = 25;
+
+    /// <summary>
+    /// How long after SIGTERM the server still accepts connections, answering new requests 503
+    /// with Retry-After (which Knative retries elsewhere) instead of refusing the connection.
+    /// </summary>
+    [ConfigurationKeyName("SHUTDOWN_DRAIN_SECONDS")]
+    [Range(0, 3600, ErrorMessage = "SHUTDOWN_DRAIN_SECONDS must be between 0 and 3600.")]
+    public int DrainSeconds { get; set; } = 3;
+
+    public TimeSpan Timeout => TimeSpan.FromSeconds(TimeoutSeconds);
+
+    public TimeSpan Drain => TimeSpan.FromSeconds(DrainSeconds);
+}

@@ -1,0 +1,76 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace ImageClassifier.Observability;
+
+/// <summary>
+/// Metrics on <c>GET /metrics</c> in Prometheus text, traces propagated always and exported by
+/// OTLP only when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set, and JSON console logs.
+/// </summary>
+public static class ObservabilityHosting
+{
+    public const string MetricsPath = "/metrics";
+
+    /// <summary>The standard OpenTelemetry variable; the exporter reads it (and its siblings) itself.</summary>
+    public const string OtlpEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
+
+    private static readonly string[] UntracedPaths = ["/healthz", "/readyz", MetricsPath];
+
+    public static WebApplicationBuilder AddObservability(this WebApplicationBuilder builder)
+    {
+        // One JSON object a line is what a cluster's log pipeline parses; a developer reads the plain console.
+        if (!builder.Environment.IsDevelopment())
+        {
+            builder.Logging.AddJsonConsole(json =>
+            {
+                json.UseUtcTimestamp = true;
+                json.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+            });
+        }
+
+        // The request log line says what ASP.NET Core's own per-request lines would.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<FunctionMetrics>();
+        builder.Services.AddSingleton<FunctionTracing>();
+        builder.Services.AddSingleton<StageRecorder>();
+        builder.Services.AddSingleton<RequestLog>();
+
+        // Tracing is on even without an exporter: the spans are what carries an incoming
+        // traceparent on to the image fetch and into the reply event.
+        var openTelemetry = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(TelemetryNames.ServiceName))
+            .WithMetrics(metrics => metrics
+                .AddMeter(TelemetryNames.MeterName)
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                // Every scrape sees the counts as they are; the exporter's default would replay one for 300 ms.
+                .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0))
+            .WithTracing(tracing => tracing
+                .AddSource(TelemetryNames.ActivitySourceName)
+                .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = context => !IsUntraced(context.Request.Path))
+                .AddHttpClientInstrumentation());
+
+        if (!string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointVariable]))
+        {
+            openTelemetry.UseOtlpExporter();
+        }
+
+        return builder;
+    }
+
+    public static WebApplication MapMetrics(this WebApplication app)
+    {
+        // The instruments exist once their singleton does: made now, the first scrape shows the model gauge.
+        app.Services.GetRequiredService<FunctionMetrics>();
+        app.MapPrometheusScrapingEndpoint(MetricsPath);
+        return app;
+    }
+
+    private static bool IsUntraced(PathString path) =>
+        UntracedPaths.Any(untraced => path.Equals(untraced, StringComparison.OrdinalIgnoreCase));
+}

@@ -1,0 +1,14 @@
+namespace ImageClassifier.Observability;
+
+/// <summary>The names under which the function's own telemetry is published.</summary>
+public static class TelemetryNames
+{
+    /// <summary>The service name in traces and exported metrics (OTEL_SERVICE_NAME overrides it).</summary>
+    public const string ServiceName = "image-classifier";
+
+    /// <summary>The <see cref="System.Diagnostics.Metrics.Meter"/> of every instrument in <see cref="FunctionMetrics"/>.</summary>
+    public const string MeterName = "ImageClassifier";
+
+    /// <summary>The <see cref="System.Diagnostics.ActivitySource"/> of the request and stage spans.</summary>
+    public const string ActivitySourceName = "ImageClassifier";
+}
