@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Serialization.Metadata;
 using ImageClassifier.Http;
 using Microsoft.Net.Http.Headers;
 
@@ -7,7 +8,7 @@ namespace ImageClassifier.InferenceProtocol;
 /// <summary>Replies in the protocol's JSON, failures as its <c>{"error": "…"}</c> body.</summary>
 internal static class ProtocolResults
 {
-    public static IResult Json<T>(T body, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo, int statusCode = StatusCodes.Status200OK) =>
+    public static IResult Json<T>(T body, JsonTypeInfo<T> typeInfo, int statusCode = StatusCodes.Status200OK) =>
         TypedResults.Json(body, typeInfo, statusCode: statusCode);
 
     public static IResult Error(int statusCode, string message) =>

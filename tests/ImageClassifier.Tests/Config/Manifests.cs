@@ -15,9 +15,9 @@ public static class Manifests
 
     public static YamlNode ServiceContainer(YamlNode service) => Assert.Single(service.Items("spec.template.spec.containers"));
 
-    public static IReadOnlyDictionary<string, string> EnvOf(string manifest) => EnvOf(manifest, Yaml.Load(manifest));
+    public static IReadOnlyDictionary<string, string?> EnvOf(string manifest) => EnvOf(manifest, Yaml.Load(manifest));
 
-    public static IReadOnlyDictionary<string, string> EnvOf(string manifest, YamlNode document) => manifest switch
+    public static IReadOnlyDictionary<string, string?> EnvOf(string manifest, YamlNode document) => manifest switch
     {
         Service => ServiceContainer(document).Env("env"),
         Workload => document.Env("spec.env"),

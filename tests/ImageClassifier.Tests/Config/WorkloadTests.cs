@@ -19,7 +19,7 @@ public class WorkloadTests
 
     [Fact]
     public void Project_toml_builds_the_function_project() =>
-        Assert.True(File.Exists(Path.Combine(RepositoryRoot.Path, BuildEnv.FromProjectToml()["BP_DOTNET_PROJECT_PATH"], "ImageClassifier.csproj")));
+        Assert.True(File.Exists(Path.Combine(RepositoryRoot.Path, BuildEnv.FromProjectToml()["BP_DOTNET_PROJECT_PATH"]!, "ImageClassifier.csproj")));
 
     [Fact]
     public void Its_autoscaling_annotations_and_resources_are_the_services()

@@ -39,9 +39,15 @@ public static class Yaml
 
     public static IEnumerable<YamlNode> Items(this YamlNode node, string path) => ((YamlSequenceNode)node.At(path)).Children;
 
-    /// <summary>A Kubernetes-style env list (name/value pairs) as a dictionary; a name given twice fails.</summary>
-    public static IReadOnlyDictionary<string, string> Env(this YamlNode node, string path) =>
-        node.Items(path).ToDictionary(item => item.Text("name"), item => item.Text("value"), StringComparer.Ordinal);
+    /// <summary>
+    /// A Kubernetes-style env list as a dictionary of names and values; a name given twice fails.
+    /// A value taken from elsewhere (<c>valueFrom</c>, e.g. a Secret) is null.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string?> Env(this YamlNode node, string path) =>
+        node.Items(path).ToDictionary(
+            item => item.Text("name"),
+            item => ((YamlMappingNode)item).Children.ContainsKey(new YamlScalarNode("valueFrom")) ? null : item.Text("value"),
+            StringComparer.Ordinal);
 
     /// <summary>A mapping of scalars (labels, annotations) as a dictionary.</summary>
     public static IReadOnlyDictionary<string, string> Scalars(this YamlNode node, string path) =>
