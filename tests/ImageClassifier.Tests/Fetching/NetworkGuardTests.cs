@@ -31,6 +31,7 @@ public class NetworkGuardTests
         "::1",
         "fe80::", "febf:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
         "fc00::", "fdff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+        "fd00:ec2::254",
         "fec0::", "feff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
         "ff00::", "ff02::1",
         "2001:db8::", "2001:db8:ffff:ffff:ffff:ffff:ffff:ffff",

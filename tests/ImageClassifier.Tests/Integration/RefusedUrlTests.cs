@@ -99,13 +99,27 @@ public sealed class RefusedUrlTests(RefusedUrlTests.Sentinel sentinel) : IClassF
 
         public async Task InitializeAsync()
         {
-            _server = await LoopbackServer.StartAsync(context =>
+            // The IPv4 server's port may be taken on [::1] by some other process: then try another.
+            for (var attempt = 1; ; attempt++)
             {
-                context.Response.StatusCode = StatusCodes.Status200OK;
-                return context.Response.Body.WriteAsync(TestImages.Read("chelsea.png")).AsTask();
-            });
-            _ipv6 = new TcpListener(IPAddress.IPv6Loopback, _server.Port);
-            _ipv6.Start();
+                _server = await LoopbackServer.StartAsync(context =>
+                {
+                    context.Response.StatusCode = StatusCodes.Status200OK;
+                    return context.Response.Body.WriteAsync(TestImages.Read("chelsea.png")).AsTask();
+                });
+                _ipv6 = new TcpListener(IPAddress.IPv6Loopback, _server.Port);
+                try
+                {
+                    _ipv6.Start();
+                    break;
+                }
+                catch (SocketException) when (attempt < 5)
+                {
+                    _ipv6.Dispose();
+                    await _server.DisposeAsync();
+                }
+            }
+
             await _function.InitializeAsync();
         }
 
