@@ -133,6 +133,17 @@ measure() {
       --concurrency "$concurrency" --duration "$duration" --warmup "$warmup" | tee "$work/$name-url.out" || true
     tail -n 1 "$work/$name-url.out" >"$work/$name-url.json"
   fi
+  # CPU time per request: what a serverless platform bills, and far less sensitive than req/s
+  # to other work on the machine. Counted over a run without warm-up (requests in flight at its
+  # end are served but not counted, so the figure is slightly high).
+  echo "== $name: CPU per request"
+  local ticks_before ticks_after
+  ticks_before="$(cpu_ticks "$server")"
+  "${loadgen[@]}" --url "http://127.0.0.1:$port/" --body "$image" --content-type image/jpeg \
+    --concurrency "$concurrency" --duration "$duration" --warmup 0 | tee "$work/$name-cpu.out" || true
+  ticks_after="$(cpu_ticks "$server")"
+  printf '{"cpuMs":%s,"ok":%s}\n' "$(((ticks_after - ticks_before) * 1000 / $(getconf CLK_TCK)))" \
+    "$(tail -n 1 "$work/$name-cpu.out" | json_field ok)" >"$work/$name-cpu.json"
   echo "== $name: overload, $overload connections"
   "${loadgen[@]}" --url "http://127.0.0.1:$port/" --body "$image" --content-type image/jpeg \
     --concurrency "$overload" --duration "$duration" --warmup "$warmup" | tee "$work/$name-overload.out" || true
@@ -140,6 +151,8 @@ measure() {
   stop_server
 }
 
+# utime + stime of a process, every thread included, in clock ticks.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 rss_kb() { awk -v key="$2:" '$1 == key { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
 json_field() { node -e 'let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => { try { console.log(JSON.parse(s)[process.argv[1]] ?? 0); } catch { console.log(0); } });' "$1"; }
 
@@ -158,19 +171,18 @@ memory() {
     [[ "$(status_of "http://127.0.0.1:$port/readyz")" == 200 ]] && break
     sleep 0.1
   done
-  local rps first_seconds total=0 rss_first="" at_first="" chunk=1 seconds done_now
+  # Short chunks until the first 1,000 requests, then longer ones; requests in flight when a
+  # chunk ends are served but not counted, so the counts are slightly low.
+  local total=0 rss_first="" at_first="" seconds done_now
   local deadline=$((SECONDS + limit_s / 2))
-  rps="$(json_field requestsPerSecond <"$work/$name-load.json" 2>/dev/null || echo 50)"
-  first_seconds="$(node -e 'console.log(Math.max(1, Math.round(1000 / Math.max(1, Number(process.argv[1]) || 50))))' "$rps")"
   while ((total < memory_requests && SECONDS < deadline)); do
     seconds=10
-    ((chunk == 1)) && seconds="$first_seconds"
+    [[ -n "$at_first" ]] || seconds=2
     done_now="$("${loadgen[@]}" --url "http://127.0.0.1:$port/" --body "$image" --content-type image/jpeg \
       --concurrency "$concurrency" --duration "$seconds" --warmup 0 | tail -n 1 | json_field ok)"
     total=$((total + done_now))
-    if ((chunk == 1)); then rss_first="$(rss_kb "$server" VmRSS)"; at_first="$total"; fi
+    if [[ -z "$at_first" ]] && ((total >= 1000)); then rss_first="$(rss_kb "$server" VmRSS)"; at_first="$total"; fi
     echo "  after $total requests: VmRSS $(rss_kb "$server" VmRSS) kB, VmHWM $(rss_kb "$server" VmHWM) kB"
-    chunk=$((chunk + 1))
   done
   printf '{"firstRequests":%s,"firstRssKb":%s,"lastRequests":%s,"lastRssKb":%s,"peakKb":%s}\n' \
     "${at_first:-0}" "${rss_first:-0}" "$total" "$(rss_kb "$server" VmRSS)" "$(rss_kb "$server" VmHWM)" >"$work/$name-memory.json"
@@ -205,6 +217,9 @@ loadRows('load', 'bytes');
 if (withUrl === '1') loadRows('url', 'url');
 const csCold = read('csharp-cold'), nodeCold = read('node-cold');
 rows.push(['cold start median ms', fmt(csCold?.medianMs), fmt(nodeCold?.medianMs), ratio(csCold?.medianMs, nodeCold?.medianMs)]);
+const cpu = { cs: read('csharp-cpu'), node: read('node-cpu') };
+const perRequest = (r) => (r && r.ok ? (r.cpuMs / r.ok).toFixed(2) : null);
+rows.push(['CPU ms per request', fmt(perRequest(cpu.cs)), fmt(perRequest(cpu.node)), ratio(perRequest(cpu.cs), perRequest(cpu.node))]);
 const share = (part, whole) => (whole ? `${((100 * part) / whole).toFixed(1)}%` : 'n/a');
 const over = { cs: read('csharp-overload'), node: read('node-overload') };
 const base = { cs: read('csharp-load'), node: read('node-load') };
