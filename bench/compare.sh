@@ -6,11 +6,15 @@
 # end of the step in progress, and every process it started is stopped on the way out.
 #
 #   bench/compare.sh [--publish DIR] [--runs N] [--concurrency C] [--duration S] [--warmup S]
-#                    [--with-url] [--limit S]
+#                    [--with-url] [--overload C] [--memory-requests N] [--limit S]
 #
 # Without --publish it publishes function/ to /tmp/ic-publish first (MODEL_SOURCE_DIR defaults to
 # ../shared/models). --with-url adds a second load run in which each request is {"url": ...}
-# naming the same JPEG, served on 127.0.0.1 by the load generator.
+# naming the same JPEG, served on 127.0.0.1 by the load generator. Then an overload run at
+# --overload connections (default 4 x C): p99 of the 2xx answers against the normal run's p99,
+# the share refused with 503/429 and Retry-After, and timeouts. Last, for the C# function only,
+# memory on a fresh server: RSS (VmRSS) after about 1,000 requests and after about
+# --memory-requests (default 20000), and the peak (VmHWM); 0 skips it.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -21,7 +25,9 @@ concurrency=8
 duration=20
 warmup=5
 with_url=0
-limit_s=1200
+overload=""
+memory_requests=20000
+limit_s=1800
 cs_port=18080
 node_port=18081
 serve_port=18082
@@ -36,11 +42,14 @@ while (($# > 0)); do
     --duration) duration="$2"; shift 2 ;;
     --warmup) warmup="$2"; shift 2 ;;
     --with-url) with_url=1; shift ;;
+    --overload) overload="$2"; shift 2 ;;
+    --memory-requests) memory_requests="$2"; shift 2 ;;
     --limit) limit_s="$2"; shift 2 ;;
     *) usage ;;
   esac
 done
 
+overload="${overload:-$((4 * concurrency))}"
 work="$(mktemp -d)"
 server=""
 watchdog=""
@@ -124,15 +133,70 @@ measure() {
       --concurrency "$concurrency" --duration "$duration" --warmup "$warmup" | tee "$work/$name-url.out" || true
     tail -n 1 "$work/$name-url.out" >"$work/$name-url.json"
   fi
+  # CPU time per request: what a serverless platform bills, and far less sensitive than req/s
+  # to other work on the machine. Counted over a run without warm-up (requests in flight at its
+  # end are served but not counted, so the figure is slightly high).
+  echo "== $name: CPU per request"
+  local ticks_before ticks_after
+  ticks_before="$(cpu_ticks "$server")"
+  "${loadgen[@]}" --url "http://127.0.0.1:$port/" --body "$image" --content-type image/jpeg \
+    --concurrency "$concurrency" --duration "$duration" --warmup 0 | tee "$work/$name-cpu.out" || true
+  ticks_after="$(cpu_ticks "$server")"
+  printf '{"cpuMs":%s,"ok":%s}\n' "$(((ticks_after - ticks_before) * 1000 / $(getconf CLK_TCK)))" \
+    "$(tail -n 1 "$work/$name-cpu.out" | json_field ok)" >"$work/$name-cpu.json"
+  echo "== $name: overload, $overload connections"
+  "${loadgen[@]}" --url "http://127.0.0.1:$port/" --body "$image" --content-type image/jpeg \
+    --concurrency "$overload" --duration "$duration" --warmup "$warmup" | tee "$work/$name-overload.out" || true
+  tail -n 1 "$work/$name-overload.out" >"$work/$name-overload.json"
+  stop_server
+}
+
+# utime + stime of a process, every thread included, in clock ticks.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+rss_kb() { awk -v key="$2:" '$1 == key { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
+json_field() { node -e 'let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => { try { console.log(JSON.parse(s)[process.argv[1]] ?? 0); } catch { console.log(0); } });' "$1"; }
+
+# memory NAME PORT DIR COMMAND...: a fresh server under the same load in chunks, RSS after about
+# 1,000 requests and after about $memory_requests, and the peak; results in $work/NAME-memory.json.
+memory() {
+  local name="$1" port="$2" dir="$3"
+  shift 3
+  ((memory_requests > 0)) || return 0
+  echo "== $name: memory, about $memory_requests requests"
+  pushd "$dir" >/dev/null
+  PORT="$port" setsid "$@" >"$work/$name-memory.log" 2>&1 &
+  server=$!
+  popd >/dev/null
+  for _ in $(seq 600); do
+    [[ "$(status_of "http://127.0.0.1:$port/readyz")" == 200 ]] && break
+    sleep 0.1
+  done
+  # Short chunks until the first 1,000 requests, then longer ones; requests in flight when a
+  # chunk ends are served but not counted, so the counts are slightly low.
+  local total=0 rss_first="" at_first="" seconds done_now
+  local deadline=$((SECONDS + limit_s / 2))
+  while ((total < memory_requests && SECONDS < deadline)); do
+    seconds=10
+    [[ -n "$at_first" ]] || seconds=2
+    done_now="$("${loadgen[@]}" --url "http://127.0.0.1:$port/" --body "$image" --content-type image/jpeg \
+      --concurrency "$concurrency" --duration "$seconds" --warmup 0 | tail -n 1 | json_field ok)"
+    total=$((total + done_now))
+    if [[ -z "$at_first" ]] && ((total >= 1000)); then rss_first="$(rss_kb "$server" VmRSS)"; at_first="$total"; fi
+    echo "  after $total requests: VmRSS $(rss_kb "$server" VmRSS) kB, VmHWM $(rss_kb "$server" VmHWM) kB"
+  done
+  printf '{"firstRequests":%s,"firstRssKb":%s,"lastRequests":%s,"lastRssKb":%s,"peakKb":%s}\n' \
+    "${at_first:-0}" "${rss_first:-0}" "$total" "$(rss_kb "$server" VmRSS)" "$(rss_kb "$server" VmHWM)" >"$work/$name-memory.json"
   stop_server
 }
 
 measure csharp "$cs_port" "$publish" dotnet ImageClassifier.dll
 measure node "$node_port" "$repo" node "$here/node/server.js"
+memory csharp "$cs_port" "$publish" dotnet ImageClassifier.dll
 
 echo
 echo "== $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)," \
-  "load average $(cut -d' ' -f1-3 /proc/loadavg); $concurrency connections, ${warmup} s warm-up, ${duration} s measured"
+  "load average $(cut -d' ' -f1-3 /proc/loadavg); $concurrency connections, ${warmup} s warm-up, ${duration} s measured;" \
+  "overload $overload connections"
 node - "$work" "$with_url" <<'EOF'
 const fs = require('node:fs');
 const [work, withUrl] = process.argv.slice(2);
@@ -153,7 +217,31 @@ loadRows('load', 'bytes');
 if (withUrl === '1') loadRows('url', 'url');
 const csCold = read('csharp-cold'), nodeCold = read('node-cold');
 rows.push(['cold start median ms', fmt(csCold?.medianMs), fmt(nodeCold?.medianMs), ratio(csCold?.medianMs, nodeCold?.medianMs)]);
+const cpu = { cs: read('csharp-cpu'), node: read('node-cpu') };
+const perRequest = (r) => (r && r.ok ? (r.cpuMs / r.ok).toFixed(2) : null);
+rows.push(['CPU ms per request', fmt(perRequest(cpu.cs)), fmt(perRequest(cpu.node)), ratio(perRequest(cpu.cs), perRequest(cpu.node))]);
+const share = (part, whole) => (whole ? `${((100 * part) / whole).toFixed(1)}%` : 'n/a');
+const over = { cs: read('csharp-overload'), node: read('node-overload') };
+const base = { cs: read('csharp-load'), node: read('node-load') };
+const okRate = (r) => (r ? (r.ok / r.durationSeconds).toFixed(2) : null);
+rows.push(['overload req/s (every answer)', fmt(over.cs?.requestsPerSecond), fmt(over.node?.requestsPerSecond), '']);
+rows.push(['overload 2xx req/s', fmt(okRate(over.cs)), fmt(okRate(over.node)), ratio(okRate(over.cs), okRate(over.node))]);
+rows.push(['overload 2xx p99 ms', fmt(over.cs?.okP99Ms), fmt(over.node?.okP99Ms), ratio(over.cs?.okP99Ms, over.node?.okP99Ms)]);
+rows.push(['overload 2xx p99 / bytes p99', ratio(over.cs?.okP99Ms, base.cs?.p99Ms), ratio(over.node?.okP99Ms, base.node?.p99Ms), '']);
+rows.push(['overload refused (503/429)', share(over.cs?.refused, over.cs?.requests), share(over.node?.refused, over.node?.requests), '']);
+rows.push(['  of those with Retry-After', share(over.cs?.refusedWithRetryAfter, over.cs?.refused), share(over.node?.refusedWithRetryAfter, over.node?.refused), '']);
+const errs = (r) => (r ? Object.entries(r.errors).map(([k, v]) => `${k}:${v}`).join(' ') || '0' : 'n/a');
+rows.push(['overload errors (timeouts...)', errs(over.cs), errs(over.node), '']);
+const mem = read('csharp-memory');
+if (mem) {
+  const mb = (kb) => (kb / 1024).toFixed(1);
+  rows.push([`RSS MB after ~${mem.firstRequests} requests`, mb(mem.firstRssKb), '', '']);
+  rows.push([`RSS MB after ~${mem.lastRequests} requests`, mb(mem.lastRssKb), '', '']);
+  rows.push(['RSS change between them', `${((100 * (mem.lastRssKb - mem.firstRssKb)) / mem.firstRssKb).toFixed(1)}%`, '', '']);
+  rows.push(['peak RSS MB (VmHWM)', mb(mem.peakKb), '', '']);
+}
 const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
 for (const r of rows) console.log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('   '));
 console.log('ratios: req/s above 1x means C# serves more; latency and cold start below 1x mean C# is faster.');
+console.log('overload: the C# function sheds what it cannot take (503 + Retry-After); the Node.js one queues everything.');
 EOF

@@ -5,7 +5,9 @@ namespace ImageClassifier.LoadGenerator;
 
 /// <summary>
 /// The figures of one run. Latency percentiles are over every answered request (any status);
-/// transport failures and timeouts are counted as errors instead.
+/// transport failures and timeouts are counted as errors instead. The ok percentiles are over
+/// the 2xx answers alone, and refused counts the 503 and 429 answers (with Retry-After: how many
+/// of them said when to retry), for overload runs.
 /// </summary>
 public sealed record LoadReport(
     string Target,
@@ -21,13 +23,18 @@ public sealed record LoadReport(
     double P50Ms,
     double P90Ms,
     double P99Ms,
-    double MaxMs)
+    double MaxMs,
+    double OkP50Ms,
+    double OkP99Ms,
+    long Refused,
+    long RefusedWithRetryAfter)
 {
     private static readonly JsonSerializerOptions LastLine = new(JsonSerializerDefaults.Web);
 
     public static LoadReport From(LoadPlan plan, IReadOnlyCollection<WorkerTally> tallies)
     {
         var latencies = tallies.SelectMany(t => t.LatenciesMs).Order().ToArray();
+        var okLatencies = tallies.SelectMany(t => t.OkLatenciesMs).Order().ToArray();
         var statuses = tallies.SelectMany(t => t.Statuses)
             .GroupBy(s => s.Key, s => s.Value)
             .OrderBy(g => g.Key)
@@ -53,7 +60,11 @@ public sealed record LoadReport(
             Percentile(latencies, 50),
             Percentile(latencies, 90),
             Percentile(latencies, 99),
-            latencies.Length == 0 ? 0 : Math.Round(latencies[^1], 2));
+            latencies.Length == 0 ? 0 : Math.Round(latencies[^1], 2),
+            Percentile(okLatencies, 50),
+            Percentile(okLatencies, 99),
+            tallies.Sum(t => t.Refused),
+            tallies.Sum(t => t.RefusedWithRetryAfter));
     }
 
     /// <summary>Nearest-rank percentile of sorted values, in ms to two places; 0 when there are none.</summary>
@@ -77,6 +88,8 @@ public sealed record LoadReport(
         output.WriteLine(string.Create(culture, $"requests     {Requests} ({RequestsPerSecond:0.00} req/s), {Ok} with 2xx"));
         output.WriteLine(string.Create(culture, $"statuses     {Describe(Statuses)}"));
         output.WriteLine(string.Create(culture, $"latency ms   p50 {P50Ms:0.00}  p90 {P90Ms:0.00}  p99 {P99Ms:0.00}  max {MaxMs:0.00}"));
+        output.WriteLine(string.Create(culture, $"2xx only ms  p50 {OkP50Ms:0.00}  p99 {OkP99Ms:0.00}"));
+        output.WriteLine(string.Create(culture, $"refused      {Refused} with 503 or 429, {RefusedWithRetryAfter} of them with Retry-After"));
         output.WriteLine(string.Create(culture, $"errors       {Describe(Errors)}"));
         output.WriteLine(JsonSerializer.Serialize(this, LastLine));
     }

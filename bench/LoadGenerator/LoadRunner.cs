@@ -22,12 +22,14 @@ public sealed class LoadRunner(HttpClient client, TimeProvider time)
         {
             var began = time.GetTimestamp();
             int? status = null;
+            var retryAfter = false;
             string? error = null;
             try
             {
                 using var request = plan.CreateRequest();
                 using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
                 status = (int)response.StatusCode;
+                retryAfter = response.Headers.RetryAfter is not null;
             }
             catch (HttpRequestException e)
             {
@@ -50,7 +52,7 @@ public sealed class LoadRunner(HttpClient client, TimeProvider time)
 
             if (status is { } code)
             {
-                tally.RecordStatus(code, time.GetElapsedTime(began, ended).TotalMilliseconds);
+                tally.RecordStatus(code, time.GetElapsedTime(began, ended).TotalMilliseconds, retryAfter);
             }
             else
             {

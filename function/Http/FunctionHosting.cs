@@ -1,3 +1,4 @@
+using ImageClassifier.Inference;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -39,6 +40,8 @@ public static class FunctionHosting
             .AddCheck<ShutdownHealthCheck>("shutdown", tags: [ReadyTag]);
         AddGracefulShutdown(builder.Services, builder.Configuration);
         builder.Services.AddHttpEdge(builder.Configuration);
+        builder.Services.AddAdmissionControl(builder.Configuration);
+        builder.Services.AddSingleton<IWarmUp, PipelineWarmUp>();
         return builder;
     }
 
@@ -65,7 +68,9 @@ public static class FunctionHosting
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
         app.UseStatusCodePages();
-        app.MapPost("/", context => context.RequestServices.GetRequiredService<FunctionEndpoint>().HandleAsync(context));
+        app.UseAdmissionControl();
+        app.MapPost("/", context => context.RequestServices.GetRequiredService<FunctionEndpoint>().HandleAsync(context))
+            .RequireRateLimiting(AdmissionControl.PolicyName);
         return app;
     }
 }

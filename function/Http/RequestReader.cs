@@ -66,7 +66,7 @@ internal sealed class RequestReader(
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(body);
+            document = Utf8Json.Parse(body);
         }
         catch (JsonException e)
         {

@@ -9,8 +9,11 @@ public static class ImagingServiceCollectionExtensions
             .Bind(configuration)
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        services.AddSingleton<IImageLoader, ImageSharpLoader>();
-        services.AddSingleton<ITensorWriter, TensorWriter>();
+        // The concrete types too, for the start-up warm-up, which must use these whatever stands behind the interfaces.
+        services.AddSingleton<ImageSharpLoader>();
+        services.AddSingleton<IImageLoader>(provider => provider.GetRequiredService<ImageSharpLoader>());
+        services.AddSingleton<TensorWriter>();
+        services.AddSingleton<ITensorWriter>(provider => provider.GetRequiredService<TensorWriter>());
         return services;
     }
 }

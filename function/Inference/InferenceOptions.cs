@@ -1,8 +1,13 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.ML.OnnxRuntime;
 
 namespace ImageClassifier.Inference;
 
-/// <summary>Which model to serve and how ONNX Runtime runs it.</summary>
+/// <summary>
+/// Which model to serve and how ONNX Runtime runs it. The defaults were chosen by measurement
+/// on a 2-core machine serving parallel requests (bench/README.md): one thread per run, no
+/// spinning, and as many runs at once as there are cores.
+/// </summary>
 public sealed class InferenceOptions
 {
     /// <summary>Another ONNX classifier instead of the one bundled at publish time.</summary>
@@ -13,7 +18,7 @@ public sealed class InferenceOptions
     [ConfigurationKeyName("LABELS_PATH")]
     public string? LabelsPath { get; set; }
 
-    /// <summary>Threads one inference may use; 1 suits a 2-core pod serving parallel requests.</summary>
+    /// <summary>Threads one inference may use; 1 suits a small pod serving parallel requests.</summary>
     [ConfigurationKeyName("ORT_INTRA_OP_THREADS")]
     [Range(1, 64, ErrorMessage = "ORT_INTRA_OP_THREADS must be between 1 and 64.")]
     public int IntraOpThreads { get; set; } = 1;
@@ -22,4 +27,31 @@ public sealed class InferenceOptions
     [ConfigurationKeyName("ORT_INTER_OP_THREADS")]
     [Range(1, 64, ErrorMessage = "ORT_INTER_OP_THREADS must be between 1 and 64.")]
     public int InterOpThreads { get; set; } = 1;
+
+    /// <summary>
+    /// Whether idle intra-op threads spin waiting for work. Spinning buys a little latency with
+    /// CPU that parallel requests need; it only matters with more than one intra-op thread.
+    /// </summary>
+    [ConfigurationKeyName("ORT_ALLOW_SPINNING")]
+    public bool AllowSpinning { get; set; }
+
+    /// <summary>How much ONNX Runtime rewrites the graph when it loads the model (ORT_DISABLE_ALL … ORT_ENABLE_ALL).</summary>
+    [ConfigurationKeyName("ORT_GRAPH_OPTIMIZATION")]
+    public GraphOptimizationLevel GraphOptimization { get; set; } = GraphOptimizationLevel.ORT_ENABLE_ALL;
+
+    /// <summary>
+    /// Where the optimised graph is kept, keyed by the model's SHA-256, the ONNX Runtime version
+    /// and the optimisation level, so a restart in the same container skips the optimisation.
+    /// Empty: no cache.
+    /// </summary>
+    [ConfigurationKeyName("ORT_OPTIMIZED_MODEL_DIR")]
+    public string? OptimizedModelDirectory { get; set; } = Path.Combine(Path.GetTempPath(), "image-classifier-onnx");
+
+    /// <summary>
+    /// Runs of the model at once; a request beyond them waits (asynchronously) for a slot, so
+    /// inference threads never outnumber the cores.
+    /// </summary>
+    [ConfigurationKeyName("ORT_MAX_CONCURRENT_RUNS")]
+    [Range(1, 1024, ErrorMessage = "ORT_MAX_CONCURRENT_RUNS must be between 1 and 1024.")]
+    public int MaxConcurrentRuns { get; set; } = Environment.ProcessorCount;
 }

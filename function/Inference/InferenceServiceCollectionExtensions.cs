@@ -14,7 +14,8 @@ public static class InferenceServiceCollectionExtensions
         services.AddSingleton<ModelBundleResolver>();
         services.AddSingleton<OnnxClassifier>();
         services.AddSingleton<IClassifier>(provider => provider.GetRequiredService<OnnxClassifier>());
-        services.AddHostedService<ModelLoader>();
+        services.AddSingleton<ModelLoader>();
+        services.AddHostedService(provider => provider.GetRequiredService<ModelLoader>());
         services.AddHealthChecks().AddCheck<ModelReadyHealthCheck>("model", tags: [FunctionHosting.ReadyTag]);
         return services;
     }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.ML.OnnxRuntime;
 
@@ -9,9 +10,13 @@ namespace ImageClassifier.Inference;
 /// <summary>
 /// The process's one ONNX Runtime session and what it needs to answer: loaded once at
 /// start-up by <see cref="ModelLoader"/>, then shared by every request (Run is thread-safe).
+/// At most <see cref="InferenceOptions.MaxConcurrentRuns"/> runs go at once; a request beyond
+/// them awaits a slot, and gives it up if it is cancelled while waiting. Inputs and outputs are
+/// ONNX Runtime values over the caller's (pooled) memory, so a run copies nothing.
 /// </summary>
-public sealed class OnnxClassifier(IOptions<InferenceOptions> options) : IClassifier, IDisposable
+public sealed class OnnxClassifier(IOptions<InferenceOptions> options, ILogger<OnnxClassifier>? logger = null) : IClassifier, IDisposable
 {
+    private readonly SemaphoreSlim runSlots = new(options.Value.MaxConcurrentRuns, options.Value.MaxConcurrentRuns);
     private LoadedModel? _loaded;
 
     public bool IsReady => _loaded is not null;
@@ -37,14 +42,7 @@ public sealed class OnnxClassifier(IOptions<InferenceOptions> options) : IClassi
             throw new InvalidDataException($"{bundle.ModelPath} has SHA-256 {sha256}, but {expected} is pinned.");
         }
 
-        using var sessionOptions = new Microsoft.ML.OnnxRuntime.SessionOptions
-        {
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            IntraOpNumThreads = options.Value.IntraOpThreads,
-            InterOpNumThreads = options.Value.InterOpThreads,
-        };
-        var session = new InferenceSession(bundle.ModelPath, sessionOptions);
+        var session = new OnnxSessionFactory(options.Value, (ILogger?)logger ?? NullLogger.Instance).Open(bundle.ModelPath, sha256);
         LoadedModel? loaded = null;
         try
         {
@@ -70,7 +68,7 @@ public sealed class OnnxClassifier(IOptions<InferenceOptions> options) : IClassi
         Interlocked.Exchange(ref _loaded, loaded)?.Dispose();
     }
 
-    public Task<IReadOnlyList<Prediction>> ClassifyAsync(ReadOnlyMemory<float> tensor, int topK, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Prediction>> ClassifyAsync(ReadOnlyMemory<float> tensor, int topK, CancellationToken cancellationToken)
     {
         var loaded = Loaded;
         if (tensor.Length != loaded.Bundle.Preprocessing.TensorLength)
@@ -78,15 +76,14 @@ public sealed class OnnxClassifier(IOptions<InferenceOptions> options) : IClassi
             throw new ArgumentException($"The tensor has {tensor.Length} values, the model takes {loaded.Bundle.Preprocessing.TensorLength}.", nameof(tensor));
         }
 
-        cancellationToken.ThrowIfCancellationRequested();
         var classes = loaded.Bundle.Labels.Count;
         var probabilities = ArrayPool<float>.Shared.Rent(classes);
         try
         {
-            var scores = probabilities.AsSpan(0, classes);
-            Run(loaded, MemoryMarshal.AsMemory(tensor), 1, scores);
-            Softmax.Apply(scores);
-            return Task.FromResult<IReadOnlyList<Prediction>>(TopK.Select(scores, loaded.Bundle.Labels, topK));
+            var scores = probabilities.AsMemory(0, classes);
+            await RunInSlotAsync(loaded, tensor, 1, scores, cancellationToken);
+            Softmax.Apply(scores.Span);
+            return TopK.Select(scores.Span, loaded.Bundle.Labels, topK);
         }
         finally
         {
@@ -94,7 +91,7 @@ public sealed class OnnxClassifier(IOptions<InferenceOptions> options) : IClassi
         }
     }
 
-    public Task<float[]> InferLogitsAsync(ReadOnlyMemory<float> tensors, int batchSize, CancellationToken cancellationToken)
+    public async Task<float[]> InferLogitsAsync(ReadOnlyMemory<float> tensors, int batchSize, CancellationToken cancellationToken)
     {
         var loaded = Loaded;
         var imageLength = loaded.Bundle.Preprocessing.TensorLength;
@@ -105,25 +102,47 @@ public sealed class OnnxClassifier(IOptions<InferenceOptions> options) : IClassi
 
         var classes = loaded.Bundle.Labels.Count;
         var logits = new float[batchSize * classes];
-        var input = MemoryMarshal.AsMemory(tensors);
         var step = loaded.Signature.FixedBatchOfOne ? 1 : batchSize;
         for (var first = 0; first < batchSize; first += step)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            Run(loaded, input.Slice(first * imageLength, step * imageLength), step, logits.AsSpan(first * classes, step * classes));
+            await RunInSlotAsync(
+                loaded, tensors.Slice(first * imageLength, step * imageLength), step, logits.AsMemory(first * classes, step * classes), cancellationToken);
         }
 
-        return Task.FromResult(logits);
+        return logits;
     }
 
-    public void Dispose() => _loaded?.Dispose();
+    public void Dispose()
+    {
+        _loaded?.Dispose();
+        runSlots.Dispose();
+    }
 
-    private static void Run(LoadedModel loaded, Memory<float> tensors, int batchSize, Span<float> logits)
+    /// <summary>Runs once a slot is free; the run itself is CPU work on the caller's thread.</summary>
+    private async Task RunInSlotAsync(
+        LoadedModel loaded, ReadOnlyMemory<float> tensors, int batchSize, Memory<float> logits, CancellationToken cancellationToken)
+    {
+        await runSlots.WaitAsync(cancellationToken);
+        try
+        {
+            Run(loaded, tensors, batchSize, logits);
+        }
+        finally
+        {
+            runSlots.Release();
+        }
+    }
+
+    private static void Run(LoadedModel loaded, ReadOnlyMemory<float> tensors, int batchSize, Memory<float> logits)
     {
         var crop = loaded.Bundle.Preprocessing.CropSize;
-        using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, tensors, [batchSize, 3, crop, crop]);
-        using var outputs = loaded.Session.Run(loaded.RunOptions, loaded.InputNames, [input], loaded.OutputNames);
-        outputs[0].GetTensorDataAsSpan<float>().CopyTo(logits);
+        var classes = loaded.Bundle.Labels.Count;
+
+        // ONNX Runtime only reads the input, so the read-only memory may be handed to it as it is.
+        var input = MemoryMarshal.AsMemory(tensors);
+        using var inputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input, [batchSize, 3, crop, crop]);
+        using var outputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, logits, [batchSize, classes]);
+        loaded.Session.Run(loaded.RunOptions, loaded.InputNames, [inputValue], loaded.OutputNames, [outputValue]);
     }
 
     private static async Task<string> ComputeSha256Async(string path, CancellationToken cancellationToken)

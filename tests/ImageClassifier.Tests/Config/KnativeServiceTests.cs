@@ -52,6 +52,7 @@ public class KnativeServiceTests(RunningFunction function) : IClassFixture<Runni
         var annotations = _service.Scalars("spec.template.metadata.annotations");
 
         Assert.Equal(Settings.AdmissionLimit, concurrency);
+        Assert.Equal(concurrency.ToString(CultureInfo.InvariantCulture), Manifests.EnvOf(Manifests.Service)["MAX_CONCURRENT_REQUESTS"]);
         Assert.Equal("concurrency", annotations["autoscaling.knative.dev/metric"]);
         Assert.InRange(int.Parse(annotations["autoscaling.knative.dev/target"], CultureInfo.InvariantCulture), 1, concurrency);
         Assert.InRange(int.Parse(annotations["autoscaling.knative.dev/target-utilization-percentage"], CultureInfo.InvariantCulture), 1, 100);

@@ -7,11 +7,8 @@ namespace ImageClassifier.Tests.Config;
 /// <summary>What the code reads from the environment, found in the code itself, and what the README documents.</summary>
 public static partial class Settings
 {
-    /// <summary>
-    /// Requests the function handles at once: the admission limit. The admission options are
-    /// not in this code yet, so the number is written here once; the manifests must agree with it.
-    /// </summary>
-    public const int AdmissionLimit = 8;
+    /// <summary>Requests the function handles at once by default: the admission limit the manifests must match.</summary>
+    public static int AdmissionLimit { get; } = new ImageClassifier.Http.AdmissionOptions().MaxConcurrentRequests;
 
     /// <summary>
     /// Bound names the manifests leave unset on purpose: unset LABELS_PATH means the labels

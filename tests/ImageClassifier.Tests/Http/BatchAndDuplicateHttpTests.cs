@@ -74,6 +74,21 @@ public sealed class BatchAndDuplicateHttpTests : IDisposable
     }
 
     [Fact]
+    public async Task A_batch_with_invalid_UTF_8_in_a_string_is_400_not_a_500()
+    {
+        // Found by the mutation property test: invalid UTF-8 passes JsonDocument.Parse and throws when read.
+        var body = Encoding.UTF8.GetBytes("[{\"specversion\": \"1.0\", \"id\": \"X\", \"source\": \"/s\", \"type\": \"t\"}]");
+        body[body.AsSpan().IndexOf((byte)'X')] = 0xC9;
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new("application/cloudevents-batch+json");
+
+        using var response = await client.PostAsync("/", content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
     public async Task A_batch_over_MAX_BATCH_EVENTS_is_413_and_nothing_runs()
     {
         var events = Enumerable.Range(0, 33).Select(i => Event($"e{i}", "com.example.classify", $$"""{"url": "{{CatUrl}}"}""")).ToArray();

@@ -21,10 +21,7 @@ public sealed class ShutdownTests : IDisposable
         // The drain waits on the host's fake clock, so it lasts until the test moves the clock on.
         using var draining = factory.WithWebHostBuilder(builder => builder.UseSetting("SHUTDOWN_DRAIN_SECONDS", "5"));
         using var client = draining.CreateClient();
-        using (var ready = await client.GetAsync("/readyz"))
-        {
-            Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
-        }
+        await WaitUntilReadyAsync(client);
 
         draining.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
 
@@ -65,5 +62,21 @@ public sealed class ShutdownTests : IDisposable
         var failure = Assert.Throws<OptionsValidationException>(() => configured.Services);
 
         Assert.Contains("SHUTDOWN_DRAIN_SECONDS", failure.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Readiness also waits for the warm-up request through the pipeline, in the background.</summary>
+    private static async Task WaitUntilReadyAsync(HttpClient client)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (true)
+        {
+            using var ready = await client.GetAsync("/readyz", timeout.Token);
+            if (ready.StatusCode == HttpStatusCode.OK)
+            {
+                return;
+            }
+
+            await Task.Delay(20, timeout.Token);
+        }
     }
 }

@@ -2,8 +2,7 @@ using ImageClassifier.Fetching;
 using ImageClassifier.Imaging;
 using ImageClassifier.Inference;
 using ImageClassifier.MLflow;
-using ImageClassifier.Observability;
-using Microsoft.Extensions.DependencyInjection;
+using ImageClassifier.Tests.Harness;
 using Microsoft.Extensions.Options;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
@@ -55,21 +54,8 @@ public sealed class FuncTrackingTests : IAsyncLifetime
         Assert.Equal(1, down.Counters.Dropped("failed"));
     }
 
-    private static Func NewFunc(IPredictionTracker tracker)
-    {
-        var classifier = new Classifier();
-        return new(new Fetcher(), new Loader(), new Writer(), classifier, Stages(classifier), Options.Create(new FunctionOptions()), tracker);
-    }
-
-    private static StageRecorder Stages(IClassifier classifier) => new ServiceCollection()
-        .AddMetrics()
-        .AddSingleton(classifier)
-        .AddSingleton(TimeProvider.System)
-        .AddSingleton<FunctionMetrics>()
-        .AddSingleton<FunctionTracing>()
-        .AddSingleton<StageRecorder>()
-        .BuildServiceProvider()
-        .GetRequiredService<StageRecorder>();
+    private static Func NewFunc(IPredictionTracker tracker) =>
+        TestFunc.Create(new Fetcher(), new Loader(), new Writer(), new Classifier(), tracker);
 
     private sealed class Fetcher : IImageFetcher
     {

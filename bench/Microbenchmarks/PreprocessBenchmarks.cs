@@ -1,0 +1,58 @@
+using BenchmarkDotNet.Attributes;
+using ImageClassifier.Imaging;
+using ImageClassifier.Inference;
+using Microsoft.Extensions.Options;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
+
+namespace ImageClassifier.Microbenchmarks;
+
+/// <summary>
+/// Decoded 768x576 pixels → the 3x224x224 normalised tensor, against what it replaced: an
+/// ImageSharp resize into the crop window (the writer's first version, which then wrote the
+/// planes from those pixels).
+/// </summary>
+[MemoryDiagnoser]
+public class PreprocessBenchmarks
+{
+    private readonly TensorWriter writer = new TensorWriter();
+    private readonly PreprocessingSpec spec = PreprocessingSpec.ImageNet;
+    private readonly float[] tensor = new float[PreprocessingSpec.ImageNet.TensorLength];
+    private Image<Rgb24> image = null!;
+    private Image<Rgb24> cropped = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        image = new ImageSharpLoader(Options.Create(new ImagingOptions())).Load(BenchAssets.Jpeg);
+        cropped = new Image<Rgb24>(spec.CropSize, spec.CropSize);
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        image.Dispose();
+        cropped.Dispose();
+    }
+
+    [Benchmark(Baseline = true, Description = "writer: resize 768x576 into the crop + normalise")]
+    public void ResizeAndNormalise() => writer.Write(image, spec, tensor);
+
+    [Benchmark(Description = "writer: normalise only (224x224 input)")]
+    public void NormaliseOnly() => writer.Write(cropped, spec, tensor);
+
+    [Benchmark(Description = "before: ImageSharp resize into the crop window alone")]
+    public int ImageSharpResizeIntoWindow()
+    {
+        var resized = new Size(341, 256);
+        using var window = image.Clone(x => x.Resize(new ResizeOptions
+        {
+            Mode = ResizeMode.Manual,
+            Size = new Size(spec.CropSize, spec.CropSize),
+            TargetRectangle = new Rectangle(new Point(-58, -16), resized),
+            Sampler = KnownResamplers.Triangle,
+        }));
+        return window.Width;
+    }
+}

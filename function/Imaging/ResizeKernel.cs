@@ -1,0 +1,103 @@
+namespace ImageClassifier.Imaging;
+
+/// <summary>
+/// The weights of a bilinear (triangle) resize along one axis, for the output positions of the
+/// crop window only. The maths is ImageSharp's <c>ResizeKernelMap</c> with
+/// <c>KnownResamplers.Triangle</c> (and PIL's bilinear with antialiasing): when shrinking, the
+/// kernel is widened by the shrink ratio so every source pixel counts, each output position's
+/// taps are clamped to the image and their weights sum to 1.
+/// </summary>
+internal sealed class ResizeKernel
+{
+    private readonly int[] starts;
+    private readonly int[] counts;
+    private readonly float[] weights;
+    private readonly int stride;
+
+    private ResizeKernel(int[] starts, int[] counts, float[] weights, int stride, int maxTaps)
+    {
+        this.starts = starts;
+        this.counts = counts;
+        this.weights = weights;
+        this.stride = stride;
+        MaxTaps = maxTaps;
+    }
+
+    /// <summary>The most source positions any output position reads.</summary>
+    public int MaxTaps { get; }
+
+    /// <summary>
+    /// Weights for output positions <paramref name="offset"/> … offset + <paramref name="length"/> − 1
+    /// of a resize from <paramref name="sourceLength"/> to <paramref name="resizedLength"/>.
+    /// </summary>
+    public static ResizeKernel For(int sourceLength, int resizedLength, int offset, int length)
+    {
+        var ratio = (double)sourceLength / resizedLength;
+        var scale = Math.Max(ratio, 1);
+        var radius = Math.Ceiling(scale);
+        var stride = (int)(2 * radius) + 1;
+        var starts = new int[length];
+        var counts = new int[length];
+        var weights = new float[length * stride];
+        var maxTaps = 1;
+
+        for (var i = 0; i < length; i++)
+        {
+            var centre = ((offset + i + 0.5) * ratio) - 0.5;
+            var left = Math.Max(0, (int)Math.Ceiling(centre - radius));
+            var right = Math.Min(sourceLength - 1, (int)Math.Floor(centre + radius));
+            var row = weights.AsSpan(i * stride, stride);
+            var sum = 0.0;
+            for (var j = left; j <= right; j++)
+            {
+                var weight = Math.Max(0, 1 - Math.Abs((j - centre) / scale));
+                row[j - left] = (float)weight;
+                sum += weight;
+            }
+
+            // Taps of weight 0 at either end (every tap but one when the sizes are equal) cost work and change nothing.
+            var first = 0;
+            var last = right - left;
+            while (first < last && row[first] == 0)
+            {
+                first++;
+            }
+
+            while (last > first && row[last] == 0)
+            {
+                last--;
+            }
+
+            var count = last - first + 1;
+            for (var k = 0; k < count; k++)
+            {
+                row[k] = sum > 0 ? (float)(row[first + k] / sum) : row[first + k];
+            }
+
+            row[count..].Clear();
+            starts[i] = left + first;
+            counts[i] = count;
+            maxTaps = Math.Max(maxTaps, count);
+        }
+
+        return new ResizeKernel(starts, counts, weights, stride, maxTaps);
+    }
+
+    /// <summary>One past the last source position any output position reads.</summary>
+    public int End => starts[^1] + counts[^1];
+
+    /// <summary>The weights laid out <see cref="Stride"/> apart, output position after output position.</summary>
+    public ReadOnlySpan<float> AllWeights => weights;
+
+    /// <summary>Floats from one output position's weights to the next's in <see cref="AllWeights"/>.</summary>
+    public int Stride => stride;
+
+    /// <summary>How many taps output <paramref name="index"/> has.</summary>
+    public int CountOf(int index) => counts[index];
+
+    /// <summary>The first source position output <paramref name="index"/> reads.</summary>
+    public int StartOf(int index) => starts[index];
+
+    /// <summary>The weights of output <paramref name="index"/>'s taps, from <see cref="StartOf"/> on.</summary>
+    public ReadOnlySpan<float> WeightsOf(int index) => weights.AsSpan(index * stride, counts[index]);
+}

@@ -1,0 +1,117 @@
+using Microsoft.ML.OnnxRuntime;
+using OrtSessionOptions = Microsoft.ML.OnnxRuntime.SessionOptions;
+
+namespace ImageClassifier.Inference;
+
+/// <summary>
+/// Opens the ONNX Runtime session with the server settings of <see cref="InferenceOptions"/>,
+/// through the optimised-model cache: the first start optimises the graph and keeps the result
+/// beside the others; a later start with the same model, runtime version and level loads the
+/// kept graph without optimising it again. A cache that cannot be written or read is skipped.
+/// </summary>
+internal sealed class OnnxSessionFactory(InferenceOptions options, ILogger logger)
+{
+    public InferenceSession Open(string modelPath, string sha256)
+    {
+        var cached = CachePath(sha256);
+        if (cached is not null && File.Exists(cached))
+        {
+            try
+            {
+                // The kept graph is already optimised; optimising it again would only cost start-up time.
+                using var reuse = SessionOptions(GraphOptimizationLevel.ORT_DISABLE_ALL);
+                return new InferenceSession(cached, reuse);
+            }
+            catch (OnnxRuntimeException exception)
+            {
+                logger.LogWarning(exception, "The optimised model {Path} could not be loaded; optimising the model again", cached);
+                TryDelete(cached);
+            }
+        }
+
+        using var sessionOptions = SessionOptions(options.GraphOptimization);
+        var written = cached is null ? null : $"{cached}.{Environment.ProcessId}.tmp";
+        if (written is not null)
+        {
+            sessionOptions.OptimizedModelFilePath = written;
+        }
+
+        InferenceSession session;
+        try
+        {
+            session = new InferenceSession(modelPath, sessionOptions);
+        }
+        catch (OnnxRuntimeException exception) when (written is not null)
+        {
+            logger.LogWarning(exception, "The model could not be opened while keeping its optimised graph at {Path}; opening it without the cache", written);
+            TryDelete(written);
+            using var uncached = SessionOptions(options.GraphOptimization);
+            return new InferenceSession(modelPath, uncached);
+        }
+
+        if (written is not null)
+        {
+            // Renamed into place only once complete, so a process starting alongside never reads half a file.
+            try
+            {
+                File.Move(written, cached!, overwrite: true);
+            }
+            catch (IOException exception)
+            {
+                logger.LogWarning(exception, "The optimised model could not be kept at {Path}", cached);
+                TryDelete(written);
+            }
+        }
+
+        return session;
+    }
+
+    private OrtSessionOptions SessionOptions(GraphOptimizationLevel level)
+    {
+        var sessionOptions = new OrtSessionOptions
+        {
+            GraphOptimizationLevel = level,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            IntraOpNumThreads = options.IntraOpThreads,
+            InterOpNumThreads = options.InterOpThreads,
+        };
+        var spinning = options.AllowSpinning ? "1" : "0";
+        sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", spinning);
+        sessionOptions.AddSessionConfigEntry("session.inter_op.allow_spinning", spinning);
+        return sessionOptions;
+    }
+
+    /// <summary>The cache file for this model, or null when there is no usable cache directory.</summary>
+    private string? CachePath(string sha256)
+    {
+        if (string.IsNullOrWhiteSpace(options.OptimizedModelDirectory))
+        {
+            return null;
+        }
+
+        try
+        {
+            Directory.CreateDirectory(options.OptimizedModelDirectory);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            logger.LogWarning(exception, "No optimised-model cache: {Directory} cannot be created", options.OptimizedModelDirectory);
+            return null;
+        }
+
+        var version = OrtEnv.Instance().GetVersionString();
+        return Path.Combine(options.OptimizedModelDirectory, $"{sha256}-ort{version}-{options.GraphOptimization}.onnx");
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            // A stale file is only retried at the next start.
+        }
+    }
+}
