@@ -5,10 +5,7 @@ public static class FunctionServiceCollectionExtensions
 {
     public static IServiceCollection AddFunction(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<FunctionOptions>()
-            .Bind(configuration)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddValidatedOptions<FunctionOptions>(configuration);
         services.AddSingleton<Func>();
         services.AddSingleton(TimeProvider.System);
         return services;

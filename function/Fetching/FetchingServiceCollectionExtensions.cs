@@ -12,10 +12,7 @@ public static class FetchingServiceCollectionExtensions
 
     public static IServiceCollection AddImageFetching(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<FetchOptions>()
-            .Bind(configuration)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddValidatedOptions<FetchOptions>(configuration);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<GuardedConnector>();
 

@@ -20,10 +20,7 @@ public static class AdmissionControl
 
     public static IServiceCollection AddAdmissionControl(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<AdmissionOptions>()
-            .Bind(configuration)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddValidatedOptions<AdmissionOptions>(configuration);
         services.AddRateLimiter(_ => { });
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<AdmissionOptions>>((limiter, admission) =>
         {

@@ -52,12 +52,9 @@ public static class FunctionHosting
     /// </summary>
     private static void AddGracefulShutdown(IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ShutdownOptions>()
-            .Bind(configuration)
-            .ValidateDataAnnotations()
+        services.AddValidatedOptions<ShutdownOptions>(configuration)
             .Validate(options => options.DrainSeconds < options.TimeoutSeconds,
-                "SHUTDOWN_DRAIN_SECONDS must be less than SHUTDOWN_TIMEOUT_SECONDS, so in-flight requests have time to finish.")
-            .ValidateOnStart();
+                "SHUTDOWN_DRAIN_SECONDS must be less than SHUTDOWN_TIMEOUT_SECONDS, so in-flight requests have time to finish.");
         services.AddOptions<HostOptions>()
             .Configure<IOptions<ShutdownOptions>>((host, shutdown) => host.ShutdownTimeout = shutdown.Value.Timeout);
         services.AddHostedService<ShutdownDrain>();

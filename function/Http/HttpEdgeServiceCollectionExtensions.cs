@@ -7,10 +7,7 @@ public static class HttpEdgeServiceCollectionExtensions
 {
     public static IServiceCollection AddHttpEdge(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<EdgeOptions>()
-            .Bind(configuration)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddValidatedOptions<EdgeOptions>(configuration);
 
         // The reply's source must be a URI-reference; it is checked here, where it is used, so a
         // bad CE_SOURCE stops the process instead of failing every reply.
@@ -20,14 +17,8 @@ public static class HttpEdgeServiceCollectionExtensions
                 "CE_SOURCE must be a URI-reference, such as io.kserve.inference.image-classifier or https://example.com/classifier.")
             .ValidateOnStart();
 
-        services.AddOptions<DedupeOptions>()
-            .Bind(configuration)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        services.AddOptions<BatchOptions>()
-            .Bind(configuration)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddValidatedOptions<DedupeOptions>(configuration);
+        services.AddValidatedOptions<BatchOptions>(configuration);
 
         // For answers the endpoint does not write itself (404, 405), through UseStatusCodePages.
         services.AddProblemDetails();

@@ -5,10 +5,7 @@ public static class ImagingServiceCollectionExtensions
 {
     public static IServiceCollection AddImaging(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ImagingOptions>()
-            .Bind(configuration)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddValidatedOptions<ImagingOptions>(configuration);
         // The concrete types too, for the start-up warm-up, which must use these whatever stands behind the interfaces.
         services.AddSingleton<ImageSharpLoader>();
         services.AddSingleton<IImageLoader>(provider => provider.GetRequiredService<ImageSharpLoader>());

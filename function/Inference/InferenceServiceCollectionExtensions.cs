@@ -7,10 +7,7 @@ public static class InferenceServiceCollectionExtensions
 {
     public static IServiceCollection AddInference(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<InferenceOptions>()
-            .Bind(configuration)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddValidatedOptions<InferenceOptions>(configuration);
         services.AddSingleton<ModelBundleResolver>();
         services.AddSingleton<OnnxClassifier>();
         services.AddSingleton<IClassifier>(provider => provider.GetRequiredService<OnnxClassifier>());

@@ -16,10 +16,7 @@ public static class MLflowServiceCollectionExtensions
 {
     public static IServiceCollection AddMLflow(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<MLflowOptions>()
-            .Bind(configuration)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddValidatedOptions<MLflowOptions>(configuration);
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
 
