@@ -70,34 +70,15 @@ internal sealed class CloudEventHttpBinding
         }
 
         // Parsed here rather than by the formatter, which matches "application/json" case-sensitively.
-        try
-        {
-            using var document = Utf8Json.Parse(body);
-            cloudEvent.Data = document.RootElement.Clone();
-        }
-        catch (JsonException e)
-        {
-            throw EdgeFailures.InvalidRequest("The CloudEvent's data is not valid JSON.", e);
-        }
+        using var document = Utf8Json.Parse(body, e => EdgeFailures.InvalidRequest("The CloudEvent's data is not valid JSON.", e));
+        cloudEvent.Data = document.RootElement.Clone();
     }
 
     /// <summary>Reads a structured-mode event in the JSON event format.</summary>
     public CloudEvent DecodeStructuredMode(ReadOnlyMemory<byte> body)
     {
-        JsonDocument document;
-        try
-        {
-            document = Utf8Json.Parse(body);
-        }
-        catch (JsonException e)
-        {
-            throw EdgeFailures.InvalidCloudEvent("The CloudEvent is not valid JSON.", e);
-        }
-
-        using (document)
-        {
-            return DecodeStructuredMode(document.RootElement);
-        }
+        using var document = Utf8Json.Parse(body, e => EdgeFailures.InvalidCloudEvent("The CloudEvent is not valid JSON.", e));
+        return DecodeStructuredMode(document.RootElement);
     }
 
     /// <summary>Reads one structured-mode event already parsed, such as an element of a batch.</summary>

@@ -7,20 +7,8 @@ internal static class RequestBodyParser
 {
     public static ClassificationRequest Parse(ReadOnlyMemory<byte> json)
     {
-        JsonDocument document;
-        try
-        {
-            document = Utf8Json.Parse(json);
-        }
-        catch (JsonException e)
-        {
-            throw EdgeFailures.InvalidRequest("The request body is not valid JSON.", e);
-        }
-
-        using (document)
-        {
-            return Parse(document.RootElement);
-        }
+        using var document = Utf8Json.Parse(json, e => EdgeFailures.InvalidRequest("The request body is not valid JSON.", e));
+        return Parse(document.RootElement);
     }
 
     public static ClassificationRequest Parse(JsonElement json)

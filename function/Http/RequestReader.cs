@@ -63,32 +63,20 @@ internal sealed class RequestReader(
     public async Task<IReadOnlyList<BatchEntry>> ReadBatchAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var body = await BodyReader.ReadAsync(request, edgeOptions.Value.MaxStructuredEventBytes, cancellationToken);
-        JsonDocument document;
-        try
+        using var document = Utf8Json.Parse(body, e => EdgeFailures.InvalidRequest("The CloudEvents batch is not valid JSON.", e));
+        var root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Array)
         {
-            document = Utf8Json.Parse(body);
-        }
-        catch (JsonException e)
-        {
-            throw EdgeFailures.InvalidRequest("The CloudEvents batch is not valid JSON.", e);
+            throw EdgeFailures.InvalidRequest("A CloudEvents batch must be a JSON array of events.");
         }
 
-        using (document)
+        var max = batchOptions.Value.MaxEvents;
+        if (root.GetArrayLength() > max)
         {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Array)
-            {
-                throw EdgeFailures.InvalidRequest("A CloudEvents batch must be a JSON array of events.");
-            }
-
-            var max = batchOptions.Value.MaxEvents;
-            if (root.GetArrayLength() > max)
-            {
-                throw EdgeFailures.TooManyEvents(max);
-            }
-
-            return [.. root.EnumerateArray().Select(ReadBatchEntry)];
+            throw EdgeFailures.TooManyEvents(max);
         }
+
+        return [.. root.EnumerateArray().Select(ReadBatchEntry)];
     }
 
     private BatchEntry ReadBatchEntry(JsonElement element)

@@ -1,8 +1,14 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Mime;
 using System.Text;
 using System.Text.Json;
+using ImageClassifier.Fetching;
 using ImageClassifier.Http;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace ImageClassifier.Tests.Http;
 
@@ -12,20 +18,31 @@ namespace ImageClassifier.Tests.Http;
 /// </summary>
 public sealed class AdmissionControlTests : IDisposable
 {
-    private AdmissionAppFactory factory = null!;
+    private readonly FunctionAppFactory functionFactory = new();
+
+    private readonly AdmissionGatedFetcher fetcher = new();
+
+    private WebApplicationFactory<Program> factory = null!;
 
     private HttpClient client = null!;
 
     public void Dispose()
     {
-        factory.Fetcher.Release();
+        fetcher.Release();
         client.Dispose();
         factory.Dispose();
+        functionFactory.Dispose();
     }
 
+    /// <summary>The function with fakes, one request slot, <paramref name="queueLimit"/> queue places, and a fetcher that holds requests.</summary>
     private void Start(int queueLimit)
     {
-        factory = new AdmissionAppFactory(queueLimit);
+        factory = functionFactory.WithWebHostBuilder(builder =>
+        {
+            builder.UseSetting("MAX_CONCURRENT_REQUESTS", "1");
+            builder.UseSetting("REQUEST_QUEUE_LIMIT", queueLimit.ToString(CultureInfo.InvariantCulture));
+            builder.ConfigureTestServices(services => services.RemoveAll<IImageFetcher>().AddSingleton<IImageFetcher>(fetcher));
+        });
         client = factory.CreateClient();
     }
 
@@ -45,7 +62,7 @@ public sealed class AdmissionControlTests : IDisposable
         Assert.Equal(ProblemMapping.TypeBase + "overloaded", problem.RootElement.GetProperty("type").GetString());
         Assert.Equal(503, problem.RootElement.GetProperty("status").GetInt32());
 
-        factory.Fetcher.Release();
+        fetcher.Release();
         using var firstResponse = await first;
         Assert.Equal(HttpStatusCode.OK, firstResponse.StatusCode);
     }
@@ -60,7 +77,7 @@ public sealed class AdmissionControlTests : IDisposable
         using var live = await client.GetAsync("/healthz");
 
         Assert.Equal(HttpStatusCode.OK, live.StatusCode);
-        factory.Fetcher.Release();
+        fetcher.Release();
         using var firstResponse = await first;
         Assert.Equal(HttpStatusCode.OK, firstResponse.StatusCode);
     }
@@ -78,7 +95,7 @@ public sealed class AdmissionControlTests : IDisposable
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
         await EnteredAsync("https://example.com/2.jpg");
-        factory.Fetcher.Release();
+        fetcher.Release();
         using var queuedResponse = await queued;
         Assert.Equal(HttpStatusCode.OK, queuedResponse.StatusCode);
     }
@@ -89,6 +106,6 @@ public sealed class AdmissionControlTests : IDisposable
     private async Task EnteredAsync(string url)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        Assert.Equal(new Uri(url), await factory.Fetcher.Entered.Reader.ReadAsync(timeout.Token));
+        Assert.Equal(new Uri(url), await fetcher.Entered.Reader.ReadAsync(timeout.Token));
     }
 }
