@@ -13,5 +13,5 @@ public sealed class AdmissionOptions
     /// <summary>Requests that may wait for a turn; any beyond them are refused at once with 503 and Retry-After.</summary>
     [ConfigurationKeyName("REQUEST_QUEUE_LIMIT")]
     [Range(0, 10_000, ErrorMessage = "REQUEST_QUEUE_LIMIT must be between 0 and 10000.")]
-    public int QueueLimit { get; set; } = 8;
+    public int QueueLimit { get; set; } = 2;
 }
