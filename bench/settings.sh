@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# One load run per setting, for A/B comparisons of runtime and function settings: starts the
+# published function with the given environment (or the Node.js function when the label starts
+# with "node"), waits for /readyz, runs bench/LoadGenerator with the image bytes, and prints one
+# line: req/s, latency percentiles (every answer and 2xx only), refusals, the server's CPU per
+# 2xx answer (the warm-up's CPU included, so compare it only between runs of one length), and
+# the CPU time so far of the runtime's background JIT thread ("jit"). Everything is on
+# 127.0.0.1, every wait is bounded, and the server's process group is stopped before it returns.
+#
+#   bench/settings.sh [-d PUBLISH_DIR] [-c CONNECTIONS] [-w WARMUP_S] [-s SECONDS] [-p PORT] LABEL [NAME=VALUE...]
+#
+#   bench/settings.sh pgo-on
+#   bench/settings.sh pgo-off DOTNET_TieredPGO=0
+#   bench/settings.sh -c 32 queue-2 REQUEST_QUEUE_LIMIT=2
+#   bench/settings.sh node
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+publish=/tmp/ic-publish
+connections=8
+warmup=5
+seconds=20
+port=18090
+image="$here/images/coffee-768x576.jpg"
+
+usage() { sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+while getopts 'd:c:w:s:p:h' flag; do
+  case "$flag" in
+    d) publish="$OPTARG" ;;
+    c) connections="$OPTARG" ;;
+    w) warmup="$OPTARG" ;;
+    s) seconds="$OPTARG" ;;
+    p) port="$OPTARG" ;;
+    *) usage ;;
+  esac
+done
+shift $((OPTIND - 1))
+(($# > 0)) || usage
+label="$1"
+shift
+
+loadgen="$here/LoadGenerator/bin/Release/net10.0/LoadGenerator.dll"
+[[ -f "$loadgen" ]] || dotnet build "$here/LoadGenerator" -c Release --nologo -v q >/dev/null
+if [[ "$label" == node* ]]; then
+  dir="$here/node" command=(node "$here/node/server.js")
+else
+  [[ -f "$publish/ImageClassifier.dll" ]] || { echo "settings: no ImageClassifier.dll in $publish" >&2; exit 2; }
+  dir="$publish" command=(dotnet ImageClassifier.dll)
+fi
+
+log="$(mktemp)"
+server=""
+stop_server() {
+  [[ -n "$server" ]] || return 0
+  kill -TERM -- "-$server" 2>/dev/null || true
+  for _ in $(seq 200); do kill -0 -- "-$server" 2>/dev/null || break; sleep 0.05; done
+  kill -KILL -- "-$server" 2>/dev/null || true
+  wait "$server" 2>/dev/null || true
+  server=""
+}
+trap 'stop_server; rm -f "$log"' EXIT
+
+status_of() { curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$@" || true; }
+[[ "$(status_of "http://127.0.0.1:$port/")" == 000 ]] || { echo "settings: something already answers on 127.0.0.1:$port" >&2; exit 2; }
+
+(cd "$dir" && exec env PORT="$port" "$@" setsid "${command[@]}") >"$log" 2>&1 &
+server=$!
+for _ in $(seq 600); do
+  [[ "$(status_of "http://127.0.0.1:$port/readyz")" == 200 ]] && break
+  kill -0 "$server" 2>/dev/null || { echo "settings: the server exited; its log:" >&2; tail -n 20 "$log" >&2; exit 1; }
+  sleep 0.1
+done
+pid="$(pgrep -s "$server" -o || echo "$server")"
+
+# utime + stime in clock ticks, of the process or of its thread named like $2 (comm may hold spaces).
+ticks() { sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | awk '{ print $12 + $13 }' || echo 0; }
+jit_ticks() {
+  local task
+  for task in /proc/"$pid"/task/*; do
+    [[ "$(cat "$task/comm" 2>/dev/null)" == ".NET Tiered Com"* ]] && { ticks "$pid/task/${task##*/}"; return; }
+  done
+  echo 0
+}
+
+before="$(ticks "$pid")"
+result="$(dotnet "$loadgen" --url "http://127.0.0.1:$port/" --body "$image" --content-type image/jpeg \
+  --concurrency "$connections" --duration "$seconds" --warmup "$warmup" | tail -n 1)"
+after="$(ticks "$pid")"
+jit="$(jit_ticks)"
+node - "$label" "$((after - before))" "$jit" "$(getconf CLK_TCK)" "$result" <<'EOF'
+const [label, cpuTicks, jitTicks, hz, json] = process.argv.slice(2);
+const r = JSON.parse(json);
+const cpuMs = (1000 * Number(cpuTicks)) / Number(hz);
+console.log(`${label}: ${r.requestsPerSecond} req/s, p50 ${r.p50Ms} p90 ${r.p90Ms} p99 ${r.p99Ms} max ${r.maxMs} ms; ` +
+  `2xx ${r.ok} (p50 ${r.okP50Ms}, p99 ${r.okP99Ms} ms), refused ${r.refused}; ` +
+  `CPU ${r.ok ? (cpuMs / r.ok).toFixed(1) : 'n/a'} ms per 2xx; jit ${(Number(jitTicks) / Number(hz)).toFixed(2)} s; ` +
+  `load ${require('node:os').loadavg()[0].toFixed(2)}`);
+EOF
