@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 using ImageClassifier.Tests.Harness;
 
 namespace ImageClassifier.Tests.Integration;
@@ -23,5 +24,11 @@ public class PublishedFunctionTests
         Assert.Equal("espresso", Replies.Labels(Replies.DataOf(await Replies.ReadEventAsync(bytes)))[0]);
         Assert.Contains(Replies.Labels(Replies.DataOf(await Replies.ReadEventAsync(url)))[0], new[] { "Egyptian cat", "tiger cat", "tabby" });
         Assert.Equal(1, images.Hits("/chelsea.png"));
+
+        // The runtime settings bench/README.md chose by measurement reach what the buildpack runs.
+        var settings = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(function.Folder, "ImageClassifier.runtimeconfig.json")))!
+            ["runtimeOptions"]!["configProperties"]!;
+        Assert.False(settings["System.Runtime.TieredPGO"]!.GetValue<bool>());
+        Assert.Equal(0, settings["System.Threading.ThreadPool.UnfairSemaphoreSpinLimit"]!.GetValue<int>());
     }
 }
