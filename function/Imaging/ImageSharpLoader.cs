@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats;
 using SixLabors.ImageSharp.Formats.Jpeg;
+using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
 
@@ -20,12 +21,12 @@ internal sealed class ImageSharpLoader(IOptions<ImagingOptions> options) : IImag
     public Image<Rgb24> Load(ReadOnlyMemory<byte> bytes)
     {
         using var stream = ReadOnlyStream(AnimatedWebp.FirstFrameOrSelf(bytes));
-        var format = Identify(stream);
+        var (info, format) = Identify(stream);
         stream.Position = 0;
-        return Decode(stream, format);
+        return Decode(stream, format, IsOpaque(info, format));
     }
 
-    private IImageFormat Identify(Stream stream)
+    private (IImageInfo Info, IImageFormat Format) Identify(Stream stream)
     {
         IImageInfo? info;
         IImageFormat? format;
@@ -53,16 +54,24 @@ internal sealed class ImageSharpLoader(IOptions<ImagingOptions> options) : IImag
             throw ImageFailures.TooLarge(info.Width, info.Height, maxPixels);
         }
 
-        return format;
+        return (info, format);
     }
 
-    private Image<Rgb24> Decode(Stream stream, IImageFormat format)
+    /// <summary>
+    /// Formats and PNG colour types that cannot carry alpha decode straight to RGB: flattening
+    /// onto white costs as much as decoding (bench/README.md, "Held-out images").
+    /// </summary>
+    private static bool IsOpaque(IImageInfo info, IImageFormat format) =>
+        format is JpegFormat
+        || (format is PngFormat
+            && info.Metadata.GetPngMetadata() is { ColorType: PngColorType.Rgb or PngColorType.Grayscale, HasTransparency: false });
+
+    private Image<Rgb24> Decode(Stream stream, IImageFormat format, bool opaque)
     {
         Image<Rgb24>? image = null;
         try
         {
-            // JPEG has no alpha, so it skips the Rgba32 detour that flattening needs.
-            image = format is JpegFormat ? Image.Load<Rgb24>(configuration, stream) : DecodeOntoWhite(stream);
+            image = opaque ? Image.Load<Rgb24>(configuration, stream) : DecodeOntoWhite(stream);
             image.Mutate(x => x.AutoOrient());
             return image;
         }

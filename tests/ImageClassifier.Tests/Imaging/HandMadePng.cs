@@ -22,6 +22,17 @@ internal static class HandMadePng
     /// <summary>A valid header followed by pixel data that cannot be inflated.</summary>
     public static byte[] WithDamagedPixelData(uint width, uint height) => Build(width, height, NotZlib);
 
+    /// <summary>An encoded PNG with one more chunk right after its IHDR (which is 25 bytes after the signature).</summary>
+    public static byte[] WithChunkAfterHeader(byte[] png, string type, byte[] data)
+    {
+        const int afterHeader = 8 + 25;
+        using var result = new MemoryStream();
+        result.Write(png, 0, afterHeader);
+        WriteChunk(result, type, data);
+        result.Write(png, afterHeader, png.Length - afterHeader);
+        return result.ToArray();
+    }
+
     private static byte[] Build(uint width, uint height, byte[] pixelData)
     {
         var header = new byte[13];

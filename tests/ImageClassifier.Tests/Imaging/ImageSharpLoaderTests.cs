@@ -1,6 +1,7 @@
 using ImageClassifier.Imaging;
 using Microsoft.Extensions.Options;
 using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.Formats.Webp;
 using SixLabors.ImageSharp.Metadata.Profiles.Exif;
 using SixLabors.ImageSharp.PixelFormats;
@@ -98,6 +99,38 @@ public class ImageSharpLoaderTests
         Assert.Equal(White, image[0, 0]);
         AssertClose(new Rgb24(127, 127, 127), image[1, 0], tolerance: 1);
         Assert.Equal(Red, image[2, 0]);
+    }
+
+    [Fact]
+    public void A_colour_key_in_an_rgb_png_is_flattened_onto_white()
+    {
+        using var source = new Image<Rgb24>(2, 1);
+        source[0, 0] = new Rgb24(0, 255, 0);
+        source[1, 0] = Red;
+        var rgb = Encode(source, (i, s) => i.SaveAsPng(s, new PngEncoder { ColorType = PngColorType.Rgb, BitDepth = PngBitDepth.Bit8 }));
+
+        // tRNS for an RGB image: the one colour (16-bit samples) that is fully transparent.
+        using var image = Load(HandMadePng.WithChunkAfterHeader(rgb, "tRNS", [0, 0, 0, 255, 0, 0]));
+
+        Assert.Equal(White, image[0, 0]);
+        Assert.Equal(Red, image[1, 0]);
+    }
+
+    [Theory]
+    [InlineData(PngColorType.Rgb)]
+    [InlineData(PngColorType.Grayscale)]
+    [InlineData(PngColorType.RgbWithAlpha)]
+    [InlineData(PngColorType.Palette)]
+    public void Png_of_every_colour_type_keeps_its_opaque_pixels(PngColorType colorType)
+    {
+        using var source = new Image<Rgb24>(2, 1);
+        source[0, 0] = White;
+        source[1, 0] = new Rgb24(0, 0, 0);
+
+        using var image = Load(Encode(source, (i, s) => i.SaveAsPng(s, new PngEncoder { ColorType = colorType })));
+
+        Assert.Equal(White, image[0, 0]);
+        Assert.Equal(new Rgb24(0, 0, 0), image[1, 0]);
     }
 
     [Fact]
