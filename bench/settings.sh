@@ -4,15 +4,18 @@
 # with "node"), waits for /readyz, runs bench/LoadGenerator with the image bytes, and prints one
 # line: req/s, latency percentiles (every answer and 2xx only), refusals, the server's CPU per
 # 2xx answer (the warm-up's CPU included, so compare it only between runs of one length), and
-# the CPU time so far of the runtime's background JIT thread ("jit"). Everything is on
+# the CPU time so far of the runtime's background JIT thread ("jit"; 0 once that thread has
+# exited, which it does when idle). Everything is on
 # 127.0.0.1, every wait is bounded, and the server's process group is stopped before it returns.
 #
-#   bench/settings.sh [-d PUBLISH_DIR] [-c CONNECTIONS] [-w WARMUP_S] [-s SECONDS] [-p PORT] LABEL [NAME=VALUE...]
+#   bench/settings.sh [-d PUBLISH_DIR] [-c CONNECTIONS] [-w WARMUP_S] [-s SECONDS] [-p PORT]
+#                     [-i IMAGE] [-t CONTENT_TYPE] LABEL [NAME=VALUE...]
 #
 #   bench/settings.sh pgo-on
 #   bench/settings.sh pgo-off DOTNET_TieredPGO=0
 #   bench/settings.sh -c 32 queue-2 REQUEST_QUEUE_LIMIT=2
 #   bench/settings.sh node
+#   bench/settings.sh -i ../shared/images/coffee.png -t image/png png
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -22,15 +25,18 @@ warmup=5
 seconds=20
 port=18090
 image="$here/images/coffee-768x576.jpg"
+content_type=image/jpeg
 
-usage() { sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
-while getopts 'd:c:w:s:p:h' flag; do
+usage() { sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+while getopts 'd:c:w:s:p:i:t:h' flag; do
   case "$flag" in
     d) publish="$OPTARG" ;;
     c) connections="$OPTARG" ;;
     w) warmup="$OPTARG" ;;
     s) seconds="$OPTARG" ;;
     p) port="$OPTARG" ;;
+    i) image="$OPTARG" ;;
+    t) content_type="$OPTARG" ;;
     *) usage ;;
   esac
 done
@@ -38,6 +44,8 @@ shift $((OPTIND - 1))
 (($# > 0)) || usage
 label="$1"
 shift
+[[ -f "$image" ]] || { echo "settings: no image at $image" >&2; exit 2; }
+image="$(cd "$(dirname "$image")" && pwd)/$(basename "$image")"
 
 loadgen="$here/LoadGenerator/bin/Release/net10.0/LoadGenerator.dll"
 [[ -f "$loadgen" ]] || dotnet build "$here/LoadGenerator" -c Release --nologo -v q >/dev/null
@@ -83,7 +91,7 @@ jit_ticks() {
 }
 
 before="$(ticks "$pid")"
-result="$(dotnet "$loadgen" --url "http://127.0.0.1:$port/" --body "$image" --content-type image/jpeg \
+result="$(dotnet "$loadgen" --url "http://127.0.0.1:$port/" --body "$image" --content-type "$content_type" \
   --concurrency "$connections" --duration "$seconds" --warmup "$warmup" | tail -n 1)"
 after="$(ticks "$pid")"
 jit="$(jit_ticks)"
