@@ -23,7 +23,7 @@ internal sealed class ImageSharpLoader(IOptions<ImagingOptions> options) : IImag
         using var stream = ReadOnlyStream(AnimatedWebp.FirstFrameOrSelf(bytes));
         var (info, format) = Identify(stream);
         stream.Position = 0;
-        return Decode(stream, format, IsOpaque(info, format));
+        return Decode(stream, IsOpaque(info, format));
     }
 
     private (IImageInfo Info, IImageFormat Format) Identify(Stream stream)
@@ -66,7 +66,7 @@ internal sealed class ImageSharpLoader(IOptions<ImagingOptions> options) : IImag
         || (format is PngFormat
             && info.Metadata.GetPngMetadata() is { ColorType: PngColorType.Rgb or PngColorType.Grayscale, HasTransparency: false });
 
-    private Image<Rgb24> Decode(Stream stream, IImageFormat format, bool opaque)
+    private Image<Rgb24> Decode(Stream stream, bool opaque)
     {
         Image<Rgb24>? image = null;
         try
