@@ -1,16 +1,22 @@
 using ImageClassifier;
+using ImageClassifier.Delivery;
+using ImageClassifier.Edge;
 using ImageClassifier.Fetching;
-using ImageClassifier.Http;
+using ImageClassifier.Hosting;
 using ImageClassifier.Imaging;
 using ImageClassifier.Inference;
 using ImageClassifier.InferenceProtocol;
 using ImageClassifier.MLflow;
 using ImageClassifier.Observability;
 
+// Composition only: each feature registers its own options, services and metrics (ARCHITECTURE.md).
 var builder = WebApplication.CreateSlimBuilder(args);
 
 builder.AddFunctionHosting();
 builder.AddObservability();
+builder.Services.AddEdge(builder.Configuration);
+builder.Services.AddDelivery(builder.Configuration);
+builder.Services.AddInferenceProtocol();
 builder.Services.AddFunction(builder.Configuration);
 builder.Services.AddImageFetching(builder.Configuration);
 builder.Services.AddImaging(builder.Configuration);
@@ -18,6 +24,7 @@ builder.Services.AddInference(builder.Configuration);
 builder.Services.AddMLflow(builder.Configuration);
 
 var app = builder.Build();
+app.UseFunctionHosting();
 app.MapFunction();
 app.MapInferenceProtocol();
 app.MapMetrics();

@@ -66,10 +66,6 @@ public sealed class MLflowOptions : IValidatableObject
     [Required(ErrorMessage = "MODEL_CACHE_DIR must not be empty.")]
     public string ModelCacheDirectory { get; set; } = Path.Combine(Path.GetTempPath(), "image-classifier", "models");
 
-    /// <summary>Read only to refuse two model sources at once.</summary>
-    [ConfigurationKeyName("MODEL_PATH")]
-    public string? ModelPath { get; set; }
-
     /// <summary>True when <c>MLFLOW_TRACKING_URI</c> is set (an empty value counts as unset).</summary>
     public bool TrackingEnabled => !string.IsNullOrWhiteSpace(TrackingUri);
 
@@ -103,11 +99,6 @@ public sealed class MLflowOptions : IValidatableObject
         if (!TrackingEnabled)
         {
             yield return new ValidationResult("MODEL_URI needs MLFLOW_TRACKING_URI: the registry is on the tracking server.", [nameof(ModelUri)]);
-        }
-
-        if (!string.IsNullOrWhiteSpace(ModelPath))
-        {
-            yield return new ValidationResult("MODEL_URI and MODEL_PATH name two models: set only one.", [nameof(ModelUri)]);
         }
     }
 }

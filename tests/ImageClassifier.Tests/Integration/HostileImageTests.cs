@@ -30,12 +30,12 @@ public sealed class HostileImageTests(HostileImageTests.DefaultFunction function
     };
 
     [Fact]
-    public async Task A_png_declaring_20000x20000_is_422_image_too_large() =>
-        Assert.Equal((HttpStatusCode.UnprocessableEntity, "image-too-large"), await PostAsync(HandMadePng.WithHeader(20_000, 20_000), "image/png"));
+    public async Task A_png_declaring_20000x20000_is_422_image_too_many_pixels() =>
+        Assert.Equal((HttpStatusCode.UnprocessableEntity, "image-too-many-pixels"), await PostAsync(HandMadePng.WithHeader(20_000, 20_000), "image/png"));
 
     [Fact]
-    public async Task A_png_declaring_1x500000000_is_422_image_too_large() =>
-        Assert.Equal((HttpStatusCode.UnprocessableEntity, "image-too-large"), await PostAsync(HandMadePng.WithHeader(1, 500_000_000), "image/png"));
+    public async Task A_png_declaring_1x500000000_is_422_image_too_many_pixels() =>
+        Assert.Equal((HttpStatusCode.UnprocessableEntity, "image-too-many-pixels"), await PostAsync(HandMadePng.WithHeader(1, 500_000_000), "image/png"));
 
     [Fact]
     public async Task A_truncated_jpeg_is_422_image_corrupt() =>
