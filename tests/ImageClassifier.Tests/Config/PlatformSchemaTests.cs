@@ -42,7 +42,7 @@ public class PlatformSchemaTests(PlatformSchemas schemas) : IClassFixture<Platfo
         var kinds = KubernetesDocuments().Select(row => Kind(YamlJson.Load((string)row[0])[(int)row[1]])).Order(StringComparer.Ordinal);
 
         Assert.Equal(
-            ["carto.run/v1alpha1 Workload", "eventing.knative.dev/v1 Trigger", "serving.knative.dev/v1 Service"],
+            ["carto.run/v1alpha1 Workload", "eventing.knative.dev/v1 Trigger", "serving.knative.dev/v1 Service", "tekton.dev/v1 Pipeline"],
             kinds);
     }
 
@@ -86,6 +86,8 @@ public class PlatformSchemaTests(PlatformSchemas schemas) : IClassFixture<Platfo
     [InlineData(Manifests.Workload, "/spec/source/git/ref/brnch", "\"main\"", "#/spec.source.git.ref.brnch: NoAdditionalPropertiesAllowed")]
     [InlineData(Manifests.Trigger, "/spec/delivery/timeout", "\"PT10S\"", "")]
     [InlineData(Manifests.Trigger, "/spec/subscriber/ref/nme", "\"x\"", "#/spec.subscriber.ref.nme: NoAdditionalPropertiesAllowed")]
+    [InlineData(Manifests.TestPipeline, "/spec/tasks/0/taskSpec/steps/0/imag", "\"x\"", "")]
+    [InlineData(Manifests.TestPipeline, "/spec/params/0/name", null, "#/spec.params[0].name: PropertyRequired")]
     [InlineData(Manifests.Func, "/build/builder", "\"docker\"", "#/build.builder: NotInEnumeration")]
     [InlineData(Manifests.Func, "/run/envs/0/valu", "\"\"", "#/run.envs[0].valu: NoAdditionalPropertiesAllowed")]
     public void A_change_is_refused_or_let_through_as_the_platform_would(string file, string path, string? json, string expected)
