@@ -12,29 +12,18 @@ using ImageClassifier.Tests.Harness.Fakes;
 namespace ImageClassifier.Tests.Delivery;
 
 /// <summary>CloudEvents batches and redelivered events through the whole host, with fakes behind it.</summary>
-public sealed class BatchAndDuplicateHttpTests : IAsyncLifetime
+public sealed class BatchAndDuplicateHttpTests : FakedFunctionTest
 {
-    private const string CatUrl = "https://example.com/cat.jpg";
     private const string DogUrl = "https://example.com/dog.jpg";
     private const string MissingUrl = "https://example.com/missing.jpg";
 
     private static readonly JsonEventFormatter Formatter = new();
 
-    private readonly FakedFunctionApp factory = new();
-    private HttpClient client = null!;
-
-    public async Task InitializeAsync() => client = await factory.CreateReadyClientAsync();
-
-    public async Task DisposeAsync()
-    {
-        client.Dispose();
-        await factory.DisposeAsync();
-    }
 
     [Fact]
     public async Task A_mixed_batch_answers_each_event_in_order_and_fails_only_the_bad_ones()
     {
-        factory.Fetcher.FailuresByUrl[new Uri(MissingUrl)] =
+        Function.Fetcher.FailuresByUrl[new Uri(MissingUrl)] =
             Problems.ImageNotFound.Failure("The image host has no image at this URL.");
 
         using var response = await PostBatchAsync(
@@ -61,7 +50,7 @@ public sealed class BatchAndDuplicateHttpTests : IAsyncLifetime
 
         // The duplicate is the same reply, made once.
         Assert.Equal(replies[0].Id, replies[3].Id);
-        Assert.Equal([CatUrl, DogUrl, MissingUrl], factory.Fetcher.Requested.Select(url => url.ToString()).Order(StringComparer.Ordinal));
+        Assert.Equal([CatUrl, DogUrl, MissingUrl], Function.Fetcher.Requested.Select(url => url.ToString()).Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -73,7 +62,7 @@ public sealed class BatchAndDuplicateHttpTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.Empty(await response.Content.ReadAsByteArrayAsync());
-        Assert.Empty(factory.Fetcher.Requested);
+        Assert.Empty(Function.Fetcher.Requested);
     }
 
     [Fact]
@@ -85,7 +74,7 @@ public sealed class BatchAndDuplicateHttpTests : IAsyncLifetime
         using var content = new ByteArrayContent(body);
         content.Headers.ContentType = new("application/cloudevents-batch+json");
 
-        using var response = await client.PostAsync("/", content);
+        using var response = await Client.PostAsync("/", content);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -100,7 +89,7 @@ public sealed class BatchAndDuplicateHttpTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Contains("too-many-events", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.Empty(factory.Fetcher.Requested);
+        Assert.Empty(Function.Fetcher.Requested);
     }
 
     [Fact]
@@ -115,8 +104,8 @@ public sealed class BatchAndDuplicateHttpTests : IAsyncLifetime
             Data = JsonDocument.Parse($$"""{"url": "{{CatUrl}}"}""").RootElement,
         };
 
-        using var binary = await client.PostAsync("/", cloudEvent.ToHttpContent(ContentMode.Binary, Formatter));
-        using var structured = await client.PostAsync("/", cloudEvent.ToHttpContent(ContentMode.Structured, Formatter));
+        using var binary = await Client.PostAsync("/", cloudEvent.ToHttpContent(ContentMode.Binary, Formatter));
+        using var structured = await Client.PostAsync("/", cloudEvent.ToHttpContent(ContentMode.Structured, Formatter));
 
         Assert.True(binary.Headers.Contains("ce-id"));
         Assert.Equal("application/cloudevents+json", structured.Content.Headers.ContentType?.MediaType);
@@ -125,24 +114,24 @@ public sealed class BatchAndDuplicateHttpTests : IAsyncLifetime
         Assert.Equal(first.Id, second.Id);
         Assert.Equal(first.Time, second.Time);
         Assert.Equal(Data(first).GetRawText(), Data(second).GetRawText());
-        Assert.Single(factory.Fetcher.Requested);
+        Assert.Single(Function.Fetcher.Requested);
     }
 
     [Fact]
     public async Task The_same_json_request_twice_is_classified_twice()
     {
-        using var first = await client.PostAsync("/", new StringContent($$"""{"url": "{{CatUrl}}"}""", Encoding.UTF8, "application/json"));
-        using var second = await client.PostAsync("/", new StringContent($$"""{"url": "{{CatUrl}}"}""", Encoding.UTF8, "application/json"));
+        using var first = await Client.PostAsync("/", new StringContent($$"""{"url": "{{CatUrl}}"}""", Encoding.UTF8, "application/json"));
+        using var second = await Client.PostAsync("/", new StringContent($$"""{"url": "{{CatUrl}}"}""", Encoding.UTF8, "application/json"));
 
         Assert.NotEqual(first.Headers.GetValues("ce-id").Single(), second.Headers.GetValues("ce-id").Single());
-        Assert.Equal(2, factory.Fetcher.Requested.Count);
+        Assert.Equal(2, Function.Fetcher.Requested.Count);
     }
 
     private static string Event(string id, string type, string data) =>
         $$"""{"specversion": "1.0", "id": "{{id}}", "source": "/tests", "type": "{{type}}", "datacontenttype": "application/json", "data": {{data}}}""";
 
     private Task<HttpResponseMessage> PostBatchAsync(params string[] events) =>
-        client.PostAsync("/", new StringContent($"[{string.Join(',', events)}]", Encoding.UTF8, "application/cloudevents-batch+json"));
+        Client.PostAsync("/", new StringContent($"[{string.Join(',', events)}]", Encoding.UTF8, "application/cloudevents-batch+json"));
 
     private static async Task<IReadOnlyList<CloudEvent>> ReadBatchAsync(HttpResponseMessage response) =>
         Formatter.DecodeBatchModeMessage(

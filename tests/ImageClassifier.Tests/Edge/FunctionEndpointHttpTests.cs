@@ -13,35 +13,22 @@ using ImageClassifier.Tests.Harness.Fakes;
 namespace ImageClassifier.Tests.Edge;
 
 /// <summary>Each request form through the whole host, answered in its mode with the configured reply attributes.</summary>
-public sealed class FunctionEndpointHttpTests : IAsyncLifetime
+public sealed class FunctionEndpointHttpTests : FakedFunctionTest
 {
-    private const string CatUrl = "https://example.com/cat.jpg";
-
-    private readonly FakedFunctionApp factory = new();
-
-    private HttpClient client = null!;
-
-    public async Task InitializeAsync() => client = await factory.CreateReadyClientAsync();
-
-    public async Task DisposeAsync()
-    {
-        client.Dispose();
-        await factory.DisposeAsync();
-    }
 
     [Fact]
     public async Task A_binary_mode_event_gets_a_binary_mode_reply()
     {
         using var request = BinaryEvent("com.example.classify", Json($$"""{"url": "{{CatUrl}}", "topK": 2}"""));
 
-        using var response = await client.SendAsync(request);
+        using var response = await Client.SendAsync(request);
 
         var reply = await AssertBinaryReplyAsync(response);
         Assert.Equal(CatUrl, reply.Subject);
         var data = Data(reply);
         Assert.Equal(CatUrl, data.GetProperty("url").GetString());
         Assert.Equal(2, data.GetProperty("predictions").GetArrayLength());
-        Assert.Equal(new Uri(CatUrl), Assert.Single(factory.Fetcher.Requested));
+        Assert.Equal(new Uri(CatUrl), Assert.Single(Function.Fetcher.Requested));
     }
 
     [Fact]
@@ -49,23 +36,19 @@ public sealed class FunctionEndpointHttpTests : IAsyncLifetime
     {
         using var request = BinaryEvent("com.example.classify", Image([7, 8, 9]));
 
-        using var response = await client.SendAsync(request);
+        using var response = await Client.SendAsync(request);
 
         var reply = await AssertBinaryReplyAsync(response);
         Assert.Null(reply.Subject);
         Assert.False(Data(reply).TryGetProperty("url", out _));
-        Assert.Equal(new byte[] { 7, 8, 9 }, Assert.Single(factory.Loader.Loaded));
-        Assert.Empty(factory.Fetcher.Requested);
+        Assert.Equal(new byte[] { 7, 8, 9 }, Assert.Single(Function.Loader.Loaded));
+        Assert.Empty(Function.Fetcher.Requested);
     }
 
     [Fact]
     public async Task A_structured_mode_event_gets_a_structured_mode_reply()
     {
-        var content = new StringContent($$"""
-            {"specversion": "1.0", "id": "e1", "source": "/tests", "type": "com.example.classify", "data": {"url": "{{CatUrl}}"} }
-            """, Encoding.UTF8, "application/cloudevents+json");
-
-        using var response = await client.PostAsync("/", content);
+        using var response = await Client.PostAsync("/", StructuredEvent("com.example.classify"));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/cloudevents+json", response.Content.Headers.ContentType?.MediaType);
@@ -79,7 +62,7 @@ public sealed class FunctionEndpointHttpTests : IAsyncLifetime
     [Fact]
     public async Task Plain_json_gets_a_binary_mode_reply()
     {
-        using var response = await client.PostAsync("/", Json($$"""{"url": "{{CatUrl}}", "topK": 1}"""));
+        using var response = await Client.PostAsync("/", Json($$"""{"url": "{{CatUrl}}", "topK": 1}"""));
 
         var reply = await AssertBinaryReplyAsync(response);
         Assert.Equal(CatUrl, reply.Subject);
@@ -93,11 +76,11 @@ public sealed class FunctionEndpointHttpTests : IAsyncLifetime
     [Fact]
     public async Task A_raw_image_gets_a_binary_mode_reply()
     {
-        using var response = await client.PostAsync("/", Image([1, 2, 3]));
+        using var response = await Client.PostAsync("/", Image([1, 2, 3]));
 
         var reply = await AssertBinaryReplyAsync(response);
         Assert.Null(reply.Subject);
-        Assert.Equal(new byte[] { 1, 2, 3 }, Assert.Single(factory.Loader.Loaded));
+        Assert.Equal(new byte[] { 1, 2, 3 }, Assert.Single(Function.Loader.Loaded));
     }
 
     [Fact]
@@ -105,31 +88,27 @@ public sealed class FunctionEndpointHttpTests : IAsyncLifetime
     {
         using var request = BinaryEvent(FakedFunctionApp.ReplyType, Json("""{"predictions": []}"""));
 
-        using var response = await client.SendAsync(request);
+        using var response = await Client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.Empty(await response.Content.ReadAsByteArrayAsync());
-        Assert.Empty(factory.Loader.Loaded);
+        Assert.Empty(Function.Loader.Loaded);
     }
 
     [Fact]
     public async Task A_structured_mode_event_of_the_reply_type_is_acknowledged_and_not_classified()
     {
-        var content = new StringContent($$"""
-            {"specversion": "1.0", "id": "e1", "source": "/s", "type": "{{FakedFunctionApp.ReplyType}}", "data": {"url": "{{CatUrl}}"} }
-            """, Encoding.UTF8, "application/cloudevents+json");
-
-        using var response = await client.PostAsync("/", content);
+        using var response = await Client.PostAsync("/", StructuredEvent(FakedFunctionApp.ReplyType));
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.Empty(await response.Content.ReadAsByteArrayAsync());
-        Assert.Empty(factory.Fetcher.Requested);
+        Assert.Empty(Function.Fetcher.Requested);
     }
 
     [Fact]
     public async Task An_unknown_content_type_is_415()
     {
-        using var response = await client.PostAsync("/", new StringContent("cat", Encoding.UTF8, "text/plain"));
+        using var response = await Client.PostAsync("/", new StringContent("cat", Encoding.UTF8, "text/plain"));
 
         await AssertProblemAsync(response, HttpStatusCode.UnsupportedMediaType, "unsupported-media-type");
     }
@@ -140,7 +119,7 @@ public sealed class FunctionEndpointHttpTests : IAsyncLifetime
         using var request = BinaryEvent("com.example.classify", Json($$"""{"url": "{{CatUrl}}"}"""));
         request.Headers.Remove("ce-id");
 
-        using var response = await client.SendAsync(request);
+        using var response = await Client.SendAsync(request);
 
         await AssertProblemAsync(response, HttpStatusCode.BadRequest, "invalid-cloudevent");
     }
@@ -148,7 +127,7 @@ public sealed class FunctionEndpointHttpTests : IAsyncLifetime
     [Fact]
     public async Task A_body_over_its_limit_is_413()
     {
-        using var response = await client.PostAsync("/", Image(new byte[65537]));
+        using var response = await Client.PostAsync("/", Image(new byte[65537]));
 
         await AssertProblemAsync(response, HttpStatusCode.RequestEntityTooLarge, "payload-too-large");
     }
@@ -156,7 +135,7 @@ public sealed class FunctionEndpointHttpTests : IAsyncLifetime
     [Fact]
     public async Task A_top_k_the_function_refuses_is_400()
     {
-        using var response = await client.PostAsync("/", Json($$"""{"url": "{{CatUrl}}", "topK": 0}"""));
+        using var response = await Client.PostAsync("/", Json($$"""{"url": "{{CatUrl}}", "topK": 0}"""));
 
         await AssertProblemAsync(response, HttpStatusCode.BadRequest, "invalid-top-k");
     }
@@ -164,9 +143,9 @@ public sealed class FunctionEndpointHttpTests : IAsyncLifetime
     [Fact]
     public async Task A_failure_of_the_image_host_keeps_its_status()
     {
-        factory.Fetcher.Failure = Problems.UpstreamTimeout.Failure("The image host was too slow.");
+        Function.Fetcher.Failure = Problems.UpstreamTimeout.Failure("The image host was too slow.");
 
-        using var response = await client.PostAsync("/", Json($$"""{"url": "{{CatUrl}}"}"""));
+        using var response = await Client.PostAsync("/", Json($$"""{"url": "{{CatUrl}}"}"""));
 
         await AssertProblemAsync(response, HttpStatusCode.GatewayTimeout, "upstream-timeout");
     }
@@ -174,9 +153,9 @@ public sealed class FunctionEndpointHttpTests : IAsyncLifetime
     [Fact]
     public async Task An_unexpected_exception_is_a_500_problem()
     {
-        factory.Classifier.Failure = new InvalidOperationException("secret internals");
+        Function.Classifier.Failure = new InvalidOperationException("secret internals");
 
-        using var response = await client.PostAsync("/", Json($$"""{"url": "{{CatUrl}}"}"""));
+        using var response = await Client.PostAsync("/", Json($$"""{"url": "{{CatUrl}}"}"""));
 
         var problem = await AssertProblemAsync(response, HttpStatusCode.InternalServerError, "internal-error");
         Assert.DoesNotContain("secret", problem.GetRawText(), StringComparison.Ordinal);
@@ -185,19 +164,19 @@ public sealed class FunctionEndpointHttpTests : IAsyncLifetime
     [Fact]
     public async Task Not_ready_is_503_with_retry_after_and_reads_nothing()
     {
-        factory.Classifier.IsReady = false;
+        Function.Classifier.IsReady = false;
 
-        using var response = await client.PostAsync("/", Json($$"""{"url": "{{CatUrl}}"}"""));
+        using var response = await Client.PostAsync("/", Json($$"""{"url": "{{CatUrl}}"}"""));
 
         await AssertProblemAsync(response, HttpStatusCode.ServiceUnavailable, "not-ready");
         Assert.Equal(TimeSpan.FromSeconds(1), response.Headers.RetryAfter?.Delta);
-        Assert.Empty(factory.Fetcher.Requested);
+        Assert.Empty(Function.Fetcher.Requested);
     }
 
     [Fact]
     public async Task Another_method_is_405_with_a_problem_body()
     {
-        using var response = await client.GetAsync("/");
+        using var response = await Client.GetAsync("/");
 
         Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -254,4 +233,9 @@ public sealed class FunctionEndpointHttpTests : IAsyncLifetime
         Assert.Equal((int)status, root.GetProperty("status").GetInt32());
         return root;
     }
+
+    /// <summary>A structured-mode event of <paramref name="type"/> naming the cat image.</summary>
+    private static StringContent StructuredEvent(string type) => new($$"""
+        {"specversion": "1.0", "id": "e1", "source": "/tests", "type": "{{type}}", "data": {"url": "{{CatUrl}}"} }
+        """, Encoding.UTF8, "application/cloudevents+json");
 }

@@ -55,9 +55,7 @@ public sealed class AdmissionControlTests : IAsyncDisposable
         Assert.Equal(503, problem.RootElement.GetProperty("status").GetInt32());
         Assert.Equal(1, counters.Total("imageclassifier.requests.shed", Problems.Overloaded.Slug));
 
-        fetcher.Release();
-        using var firstResponse = await first;
-        Assert.Equal(HttpStatusCode.OK, firstResponse.StatusCode);
+        await ReleaseAsync(first);
     }
 
     [Fact]
@@ -69,19 +67,9 @@ public sealed class AdmissionControlTests : IAsyncDisposable
 
         using var refused = await client.PostAsync($"/v2/models/{FakeClassifier.FakeModel.Name}/infer", InferBody());
 
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
-        Assert.Equal(TimeSpan.FromSeconds(1), refused.Headers.RetryAfter?.Delta);
-        using var error = JsonDocument.Parse(await refused.Content.ReadAsStringAsync());
-        Assert.Contains("as many requests as it can", error.RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
-        Assert.Equal(1, counters.Total("imageclassifier.requests.shed", Problems.Overloaded.Slug));
-        Assert.Equal(1, counters.Total("imageclassifier.requests", ("form", "inference"), ("status", 503)));
-        var line = Assert.Single(app.Logs.Of(RequestLog), entry => Equals(entry.Values["Form"], "inference"));
-        Assert.Equal(503, line.Values["Status"]);
-        Assert.Equal(Problems.Overloaded.Slug, line.Values["Problem"]);
+        await AssertShedAsync(refused, Problems.Overloaded, "as many requests as it can");
 
-        fetcher.Release();
-        using var firstResponse = await first;
-        Assert.Equal(HttpStatusCode.OK, firstResponse.StatusCode);
+        await ReleaseAsync(first);
     }
 
     [Fact]
@@ -93,14 +81,7 @@ public sealed class AdmissionControlTests : IAsyncDisposable
 
         using var refused = await client.PostAsync($"/v2/models/{FakeClassifier.FakeModel.Name}/infer", InferBody());
 
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
-        Assert.Equal(TimeSpan.FromSeconds(1), refused.Headers.RetryAfter?.Delta);
-        using var error = JsonDocument.Parse(await refused.Content.ReadAsStringAsync());
-        Assert.Contains("shutting down", error.RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
-        Assert.Equal(1, counters.Total("imageclassifier.requests.shed", Problems.ShuttingDown.Slug));
-        Assert.Equal(1, counters.Total("imageclassifier.requests", ("form", "inference"), ("status", 503)));
-        var line = Assert.Single(app.Logs.Of(RequestLog), entry => Equals(entry.Values["Form"], "inference"));
-        Assert.Equal(Problems.ShuttingDown.Slug, line.Values["Problem"]);
+        await AssertShedAsync(refused, Problems.ShuttingDown, "shutting down");
 
         ((FakeTimeProvider)app.Services.GetRequiredService<TimeProvider>()).Advance(TimeSpan.FromSeconds(5));
     }
@@ -115,9 +96,7 @@ public sealed class AdmissionControlTests : IAsyncDisposable
         using var live = await client.GetAsync("/healthz");
 
         Assert.Equal(HttpStatusCode.OK, live.StatusCode);
-        fetcher.Release();
-        using var firstResponse = await first;
-        Assert.Equal(HttpStatusCode.OK, firstResponse.StatusCode);
+        await ReleaseAsync(first);
     }
 
     [Fact]
@@ -133,9 +112,7 @@ public sealed class AdmissionControlTests : IAsyncDisposable
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
         await EnteredAsync("https://example.com/2.jpg");
-        fetcher.Release();
-        using var queuedResponse = await queued;
-        Assert.Equal(HttpStatusCode.OK, queuedResponse.StatusCode);
+        await ReleaseAsync(queued);
     }
 
     /// <summary>The function with fakes, one request slot, <paramref name="queueLimit"/> queue places, and a fetcher that holds requests.</summary>
@@ -151,6 +128,28 @@ public sealed class AdmissionControlTests : IAsyncDisposable
             services => services.RemoveAll<IImageFetcher>().AddSingleton<IImageFetcher>(fetcher));
         client = await app.CreateReadyClientAsync();
         counters = new CounterRecorder(app.Services);
+    }
+
+    /// <summary>A v2 infer shed at the door: 503, Retry-After, the protocol's error body, and counted and logged as an inference request.</summary>
+    private async Task AssertShedAsync(HttpResponseMessage refused, ProblemType type, string detail)
+    {
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(1), refused.Headers.RetryAfter?.Delta);
+        using var error = JsonDocument.Parse(await refused.Content.ReadAsStringAsync());
+        Assert.Contains(detail, error.RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal(1, counters.Total("imageclassifier.requests.shed", type.Slug));
+        Assert.Equal(1, counters.Total("imageclassifier.requests", ("form", "inference"), ("status", 503)));
+        var line = Assert.Single(app.Logs.Of(RequestLog), entry => Equals(entry.Values["Form"], "inference"));
+        Assert.Equal(503, line.Values["Status"]);
+        Assert.Equal(type.Slug, line.Values["Problem"]);
+    }
+
+    /// <summary>Lets the held fetches go on, and checks that <paramref name="held"/> then ends in a reply.</summary>
+    private async Task ReleaseAsync(Task<HttpResponseMessage> held)
+    {
+        fetcher.Release();
+        using var response = await held;
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
     private static StringContent UrlBody(string url) =>

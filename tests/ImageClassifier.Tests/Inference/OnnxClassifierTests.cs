@@ -102,7 +102,28 @@ public class OnnxClassifierTests
         Assert.Contains("MODEL_PATH", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_registry_model_and_MODEL_PATH_together_are_refused_naming_both()
+    {
+        var resolver = new ModelBundleResolver(Options.Create(new InferenceOptions { ModelPath = SharedModels.ShuffleNet }), [new RequestedSource()]);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => resolver.ResolveAsync(CancellationToken.None));
+
+        Assert.Equal("MODEL_URI and MODEL_PATH name 2 models: set only one.", error.Message);
+    }
+
     private static OnnxClassifier NewClassifier() => new(Options.Create(new InferenceOptions()));
+
+    /// <summary>A registry the settings ask for, which must never be asked for the files here.</summary>
+    private sealed class RequestedSource : IModelSource
+    {
+        public string Setting => "MODEL_URI";
+
+        public bool IsRequested => true;
+
+        public Task<SourcedModel> FetchAsync(CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("The source was asked although the settings conflict.");
+    }
 
     private static Task<ModelBundle> Resolve(InferenceOptions options) =>
         new ModelBundleResolver(Options.Create(options), []).ResolveAsync(CancellationToken.None);

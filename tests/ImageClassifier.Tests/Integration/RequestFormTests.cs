@@ -6,7 +6,7 @@ using ImageClassifier.Tests.Harness;
 
 namespace ImageClassifier.Tests.Integration;
 
-/// <summary>Every request form of DESIGN.md's interface table, end to end, images from a loopback host.</summary>
+/// <summary>Every request form of the README's Requests section, end to end, images from a loopback host.</summary>
 public sealed class RequestFormTests : IAsyncLifetime
 {
     private readonly FunctionApp _app = new();

@@ -9,7 +9,7 @@ namespace ImageClassifier.Tests.Integration;
 
 /// <summary>
 /// Hostile and failing image hosts, through the running app with private networks allowed so
-/// that the hosts can live on 127.0.0.1: each ends in the status DESIGN.md gives it, after the
+/// that the hosts can live on 127.0.0.1: each ends in the status the README's table gives it, after the
 /// number of attempts a retry policy should make, and within the fetch's total time.
 /// </summary>
 public sealed class UpstreamBehaviourTests(UpstreamBehaviourTests.Hosts hosts) : IClassFixture<UpstreamBehaviourTests.Hosts>

@@ -7,23 +7,13 @@ namespace ImageClassifier.Tests.Observability;
 
 /// <summary>GET /metrics: Prometheus text whose counters move as requests are made (fakes behind the edge).</summary>
 [Collection(SerialMetricsTests.Name)]
-public sealed class MetricsEndpointTests : IAsyncLifetime
+public sealed class MetricsEndpointTests : FakedFunctionTest
 {
-    private readonly FakedFunctionApp factory = new();
-    private HttpClient client = null!;
-
-    public async Task InitializeAsync() => client = await factory.CreateReadyClientAsync();
-
-    public async Task DisposeAsync()
-    {
-        client.Dispose();
-        await factory.DisposeAsync();
-    }
 
     [Fact]
     public async Task Metrics_are_prometheus_text_with_the_model_as_a_labelled_gauge()
     {
-        using var response = await client.GetAsync("/metrics");
+        using var response = await Client.GetAsync("/metrics");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
@@ -42,7 +32,7 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
         using (await PostJsonAsync("""{"url": "https://example.com/cat.jpg"}""")) { }
         using (await PostJsonAsync("""{"url": "https://example.com/dog.jpg"}""")) { }
         using (await PostJsonAsync("""{"topK": 1}""")) { }
-        using (await client.PostAsync("/", new StringContent("cat", Encoding.UTF8, "text/plain"))) { }
+        using (await Client.PostAsync("/", new StringContent("cat", Encoding.UTF8, "text/plain"))) { }
 
         var after = await ScrapeAsync();
         Assert.True(Delta(before, after, "imageclassifier_requests_total", ("form", "json"), ("status", "200")) >= 2);
@@ -58,9 +48,18 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_model_load_is_counted_by_outcome()
+    {
+        var metrics = await ScrapeAsync();
+
+        Assert.True(metrics.Value("imageclassifier_model_refresh_total", ("outcome", "loaded")) >= 1);
+        Assert.Equal("counter", metrics.Types["imageclassifier_model_refresh_total"]);
+    }
+
+    [Fact]
     public async Task Requests_refused_while_the_model_is_not_ready_are_counted_as_shed()
     {
-        factory.Classifier.IsReady = false;
+        Function.Classifier.IsReady = false;
         var before = await ScrapeAsync();
 
         using var refused = await PostJsonAsync("""{"url": "https://example.com/cat.jpg"}""");
@@ -77,17 +76,17 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
         var before = await ScrapeAsync();
         const string Event = """{"specversion": "1.0", "id": "d1", "source": "/metrics-test", "type": "com.example.classify", "data": {"url": "https://example.com/cat.jpg"}}""";
 
-        using (await client.PostAsync("/", new StringContent(Event, Encoding.UTF8, "application/cloudevents+json"))) { }
-        using (await client.PostAsync("/", new StringContent(Event, Encoding.UTF8, "application/cloudevents+json"))) { }
+        using (await Client.PostAsync("/", new StringContent(Event, Encoding.UTF8, "application/cloudevents+json"))) { }
+        using (await Client.PostAsync("/", new StringContent(Event, Encoding.UTF8, "application/cloudevents+json"))) { }
 
         var after = await ScrapeAsync();
         Assert.True(Delta(before, after, "imageclassifier_requests_duplicate_total") >= 1);
     }
 
     private Task<HttpResponseMessage> PostJsonAsync(string json) =>
-        client.PostAsync("/", new StringContent(json, Encoding.UTF8, "application/json"));
+        Client.PostAsync("/", new StringContent(json, Encoding.UTF8, "application/json"));
 
-    private async Task<PrometheusText> ScrapeAsync() => PrometheusText.Parse(await client.GetStringAsync("/metrics"));
+    private async Task<PrometheusText> ScrapeAsync() => PrometheusText.Parse(await Client.GetStringAsync("/metrics"));
 
     private static double Delta(PrometheusText before, PrometheusText after, string name, params (string, string)[] labels) =>
         after.Value(name, labels) - before.Value(name, labels);
