@@ -6,6 +6,7 @@ using ImageClassifier.Hosting;
 using ImageClassifier.Imaging;
 using ImageClassifier.Inference;
 using ImageClassifier.InferenceProtocol;
+using ImageClassifier.Memory;
 using ImageClassifier.MLflow;
 using ImageClassifier.Observability;
 
@@ -19,6 +20,7 @@ builder.Services.AddDelivery(builder.Configuration);
 builder.Services.AddInferenceProtocol();
 builder.Services.AddFunction(builder.Configuration);
 builder.Services.AddImageFetching(builder.Configuration);
+builder.Services.AddMemoryBudget(builder.Configuration);
 builder.Services.AddImaging(builder.Configuration);
 builder.Services.AddInference(builder.Configuration);
 builder.Services.AddMLflow(builder.Configuration);

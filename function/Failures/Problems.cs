@@ -20,6 +20,7 @@ public static class Problems
     // 413: more than the function reads in one request.
     public static readonly ProblemType PayloadTooLarge = new("payload-too-large", 413, "Request body too large");
     public static readonly ProblemType TooManyEvents = new("too-many-events", 413, "Too many events");
+    public static readonly ProblemType TooLargeForMemory = new("too-large-for-memory", 413, "Too large for the memory budget");
 
     // 415: a format the function does not read.
     public static readonly ProblemType UnsupportedMediaType = new("unsupported-media-type", 415, "Unsupported media type");
@@ -48,17 +49,18 @@ public static class Problems
     public static readonly ProblemType NotReady = new("not-ready", 503, "Not ready");
     public static readonly ProblemType ShuttingDown = new("shutting-down", 503, "Shutting down");
     public static readonly ProblemType Overloaded = new("overloaded", 503, "Overloaded");
+    public static readonly ProblemType MemoryBusy = new("memory-busy", 503, "Memory busy");
 
     /// <summary>Every entry, in the order above.</summary>
     public static IReadOnlyList<ProblemType> All { get; } =
     [
         InvalidRequest, InvalidCloudEvent, InvalidUrl, InvalidTopK, NoImage, InvalidInferenceRequest,
         ModelNotFound,
-        PayloadTooLarge, TooManyEvents,
+        PayloadTooLarge, TooManyEvents, TooLargeForMemory,
         UnsupportedMediaType, BinaryTensorDataUnsupported,
         UrlRefused, ImageNotFound, UpstreamRejected, ImageTooLarge, ImageTooManyPixels, ImageTooElongated, NotAnImage, ImageCorrupt, ImageUnsupported,
         InternalError,
         UpstreamFailed, TooManyRedirects, UpstreamTimeout,
-        NotReady, ShuttingDown, Overloaded,
+        NotReady, ShuttingDown, Overloaded, MemoryBusy,
     ];
 }

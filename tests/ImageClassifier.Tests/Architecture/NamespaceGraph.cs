@@ -50,7 +50,8 @@ public sealed partial class NamespaceGraph
                 }
             }
 
-            if (ns != Root && rootTypes.Any(type => Regex.IsMatch(code, $@"(?<![\w.]){Regex.Escape(type)}\b")))
+            // A name followed by '<' is another generic type of that name (System.Func<T>, not the root's Func).
+            if (ns != Root && rootTypes.Any(type => Regex.IsMatch(code, $@"(?<![\w.]){Regex.Escape(type)}\b(?!\s*<)")))
             {
                 used.Add(Root);
             }

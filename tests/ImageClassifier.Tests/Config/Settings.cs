@@ -12,12 +12,13 @@ public static partial class Settings
 
     /// <summary>
     /// Bound names the manifests leave unset on purpose: unset LABELS_PATH means the labels
-    /// bundled with the model, and no value (not even empty) says that; MLflow's credentials
+    /// bundled with the model, and no value (not even empty) says that; likewise unset
+    /// MEMORY_BUDGET_BYTES means the budget worked out from the memory limit; MLflow's credentials
     /// come from a Secret that the README shows how to add, never from a manifest's value.
     /// </summary>
     public static readonly IReadOnlySet<string> UnsetInManifests = new HashSet<string>(StringComparer.Ordinal)
     {
-        "LABELS_PATH", "MLFLOW_TRACKING_USERNAME", "MLFLOW_TRACKING_PASSWORD", "MLFLOW_TRACKING_TOKEN",
+        "LABELS_PATH", "MEMORY_BUDGET_BYTES", "MLFLOW_TRACKING_USERNAME", "MLFLOW_TRACKING_PASSWORD", "MLFLOW_TRACKING_TOKEN",
     };
 
     /// <summary>Every <c>[ConfigurationKeyName]</c> on every options class of the function, so a new option is caught.</summary>

@@ -19,6 +19,8 @@ public class FunctionApp(IReadOnlyDictionary<string, string?>? settings = null, 
         ["FETCH_ALLOW_PRIVATE_NETWORKS"] = "true",
         // Nothing routes to a test host, so stopping it need not wait for routing to catch up.
         ["SHUTDOWN_DRAIN_SECONDS"] = "0",
+        // The test host holds many apps at once: its resident set says nothing of one app's baseline.
+        ["MEMORY_BUDGET_BYTES"] = "1073741824",
     };
 
     public CapturedLogs Logs { get; } = new();

@@ -1,0 +1,14 @@
+namespace ImageClassifier.Memory;
+
+/// <summary>Registers the memory budget with its settings and metrics.</summary>
+public static class MemoryServiceCollectionExtensions
+{
+    public static IServiceCollection AddMemoryBudget(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddValidatedOptions<MemoryOptions>(configuration);
+        services.AddMetrics();
+        services.AddSingleton<MemoryMetrics>();
+        services.AddSingleton<MemoryBudget>();
+        return services;
+    }
+}
