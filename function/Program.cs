@@ -6,6 +6,7 @@ using ImageClassifier.Inference;
 using ImageClassifier.InferenceProtocol;
 using ImageClassifier.MLflow;
 using ImageClassifier.Observability;
+using ImageClassifier.Ui;
 
 var builder = WebApplication.CreateSlimBuilder(args);
 
@@ -16,8 +17,10 @@ builder.Services.AddImageFetching(builder.Configuration);
 builder.Services.AddImaging(builder.Configuration);
 builder.Services.AddInference(builder.Configuration);
 builder.Services.AddMLflow(builder.Configuration);
+builder.Services.AddTryPage(builder.Configuration);
 
 var app = builder.Build();
+app.UseTryPage();
 app.MapFunction();
 app.MapInferenceProtocol();
 app.MapMetrics();
