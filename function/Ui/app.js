@@ -30,6 +30,7 @@
     problemDetail: byId('problem-detail'),
     problemType: byId('problem-type'),
     raw: byId('raw'),
+    rawAttributesHeading: byId('raw-attributes-heading'),
     rawAttributes: byId('raw-attributes'),
     rawData: byId('raw-data'),
   };
@@ -176,7 +177,7 @@
     const sha = String(model.sha256 || '');
     ui.modelSha.textContent = sha.slice(0, 12);
     ui.modelSha.title = sha;
-    ui.elapsed.textContent = `${Math.round(elapsed)} ms, measured in this browser`;
+    ui.elapsed.textContent = `${Math.round(elapsed)} ms`;
     ui.result.hidden = false;
 
     const top = predictions[0];
@@ -215,7 +216,8 @@
     } else if (contentType) {
       lines.push(`content-type: ${contentType}`);
     }
-    ui.rawAttributes.textContent = lines.concat(attributes.length > 0 ? attributes : ['(no CloudEvent attributes: this reply is not an event)']).join('\n');
+    ui.rawAttributesHeading.textContent = attributes.length > 0 ? 'CloudEvent attributes' : 'Status and headers (not an event)';
+    ui.rawAttributes.textContent = lines.concat(attributes).join('\n');
     const json = parseJson(text);
     ui.rawData.textContent = json === null ? text : JSON.stringify(json, null, 2);
     ui.raw.hidden = false;
