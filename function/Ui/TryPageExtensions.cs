@@ -16,9 +16,9 @@ public static class TryPageExtensions
     /// Adds the page to the pipeline when UI_ENABLED is true, on GET requests only: any other
     /// method, POST / above all, passes by on one comparison of the method and never enters it.
     /// </summary>
-    public static WebApplication UseTryPage(this WebApplication app)
+    public static IApplicationBuilder UseTryPage(this IApplicationBuilder app)
     {
-        if (app.Services.GetRequiredService<IOptions<UiOptions>>().Value.Enabled)
+        if (app.ApplicationServices.GetRequiredService<IOptions<UiOptions>>().Value.Enabled)
         {
             app.UseWhen(
                 static context => HttpMethods.IsGet(context.Request.Method),

@@ -174,17 +174,21 @@ public sealed class TryPageHttpTests : IDisposable
     }
 
     [Fact]
-    public async Task Start_up_and_classification_requests_read_no_page_file_and_the_first_page_request_does()
+    public async Task Start_up_and_POST_requests_never_reach_the_page_code_and_the_first_page_request_does()
     {
         var assets = _factory.Services.GetRequiredService<TryPageAssets>();
 
-        using var post = Get("/", BrowserAccept);
-        post.Method = HttpMethod.Post;
-        post.Content = new StringContent("""{"url": "https://example.com/cat.jpg"}""", Encoding.UTF8, "application/json");
-        using var classified = await _client.SendAsync(post);
+        // POSTs that the page would answer if it saw them (were its method check gone): each
+        // would read a file. They get the function's own answers, the same as without the page.
+        using var classified = await _client.SendAsync(Post("/"));
+        using var script = await _client.SendAsync(Post("/ui/app.js"));
+        using var scriptWithoutPage = await _disabledClient.SendAsync(Post("/ui/app.js"));
 
         Assert.Equal(HttpStatusCode.OK, classified.StatusCode);
+        Assert.Equal("application/json", classified.Content.Headers.ContentType?.MediaType);
         Assert.False(classified.Headers.Contains("Content-Security-Policy"));
+        Assert.Equal(HttpStatusCode.NotFound, script.StatusCode);
+        Assert.Equal(await NormalisedBodyAsync(scriptWithoutPage), await NormalisedBodyAsync(script));
         Assert.False(assets.AnyLoaded);
 
         using var page = await _client.SendAsync(Get("/", BrowserAccept));
@@ -213,6 +217,15 @@ public sealed class TryPageHttpTests : IDisposable
         return request;
     }
 
+    /// <summary>A classification request, from a browser.</summary>
+    private static HttpRequestMessage Post(string path)
+    {
+        var request = Get(path, BrowserAccept);
+        request.Method = HttpMethod.Post;
+        request.Content = new StringContent("""{"url": "https://example.com/cat.jpg"}""", Encoding.UTF8, "application/json");
+        return request;
+    }
+
     /// <summary>The body, less the problem's traceId, which differs on every request.</summary>
     private static async Task<string> NormalisedBodyAsync(HttpResponseMessage response)
     {
@@ -223,7 +236,7 @@ public sealed class TryPageHttpTests : IDisposable
         }
 
         var body = JsonNode.Parse(text)!.AsObject();
-        Assert.Equal(405, body["status"]!.GetValue<int>());
+        Assert.Equal((int)response.StatusCode, body["status"]!.GetValue<int>());
         body.Remove("traceId");
         return body.ToJsonString();
     }
