@@ -1,21 +1,20 @@
-using System.Buffers;
+using ImageClassifier.Failures;
 using ImageClassifier.Fetching;
 using ImageClassifier.Imaging;
 using ImageClassifier.Inference;
-using ImageClassifier.MLflow;
 using ImageClassifier.Observability;
 using Microsoft.Extensions.Options;
 
 namespace ImageClassifier;
 
 /// <summary>
-/// The function: get the image, decode it, turn it into the model's tensor, classify it, and
-/// say what was found. The edge (Http/) decides how the request arrived and how to answer.
+/// The function: get the image, turn it into the model's tensor, classify it, and say what was
+/// found. How the request arrived and how it is answered is the entry points' business
+/// (ARCHITECTURE.md); what happens around it (admission, duplicates, telemetry) is Delivery's.
 /// </summary>
 public sealed class Func(
     IImageFetcher fetcher,
-    IImageLoader loader,
-    ITensorWriter tensorWriter,
+    ImagePreprocessor preprocessor,
     IClassifier classifier,
     StageRecorder stages,
     IOptions<FunctionOptions> options,
@@ -26,35 +25,28 @@ public sealed class Func(
         var topK = request.TopK ?? options.Value.TopK;
         if (topK < 1 || topK > classifier.ClassCount)
         {
-            throw new ClassificationException(FailureKind.BadRequest, "invalid-top-k",
-                $"topK must be between 1 and {classifier.ClassCount}.");
+            throw Problems.InvalidTopK.Failure($"topK must be between 1 and {classifier.ClassCount}.");
         }
 
-        var bytes = await GetImageAsync(request, cancellationToken);
+        var image = await GetImageAsync(request, cancellationToken);
 
-        var spec = classifier.Preprocessing;
-        var tensor = ArrayPool<float>.Shared.Rent(spec.TensorLength);
-        try
+        TensorBuffer tensor;
+        using (stages.Start(Stage.Preprocess))
         {
-            using (stages.Start(Stage.Preprocess))
-            using (var image = loader.Load(bytes))
-            {
-                tensorWriter.Write(image, spec, tensor.AsSpan(0, spec.TensorLength));
-            }
+            tensor = await preprocessor.PrepareAsync(image, classifier.Preprocessing, cancellationToken);
+        }
 
+        using (tensor)
+        {
             IReadOnlyList<Prediction> predictions;
             using (stages.Start(Stage.Inference))
             {
-                predictions = await classifier.ClassifyAsync(tensor.AsMemory(0, spec.TensorLength), topK, cancellationToken);
+                predictions = await classifier.ClassifyAsync(tensor.Memory, topK, cancellationToken);
             }
 
             var result = new ClassificationResult(request.Url, classifier.Model, predictions);
-            tracker.Track(request, result, bytes);
+            tracker.Track(request, result, image);
             return result;
-        }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(tensor);
         }
     }
 
@@ -63,8 +55,7 @@ public sealed class Func(
         {
             { Image: { } bytes } => bytes,
             { Url: { } url } => await FetchAsync(url, cancellationToken),
-            _ => throw new ClassificationException(FailureKind.BadRequest, "no-image",
-                "The request names no image: give a \"url\", or send the image bytes."),
+            _ => throw Problems.NoImage.Failure("The request names no image: give a \"url\", or send the image bytes."),
         };
 
     private async Task<ReadOnlyMemory<byte>> FetchAsync(Uri url, CancellationToken cancellationToken)

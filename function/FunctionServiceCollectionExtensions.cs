@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
 namespace ImageClassifier;
 
 /// <summary>Registers the handler and its own options.</summary>
@@ -7,7 +9,9 @@ public static class FunctionServiceCollectionExtensions
     {
         services.AddValidatedOptions<FunctionOptions>(configuration);
         services.AddSingleton<Func>();
-        services.AddSingleton(TimeProvider.System);
+        services.TryAddSingleton(TimeProvider.System);
+        // Until a feature that records predictions (MLflow) registers its own.
+        services.TryAddSingleton<IPredictionTracker>(DisabledPredictionTracker.Instance);
         return services;
     }
 }

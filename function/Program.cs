@@ -1,6 +1,8 @@
 using ImageClassifier;
+using ImageClassifier.Delivery;
+using ImageClassifier.Edge;
 using ImageClassifier.Fetching;
-using ImageClassifier.Http;
+using ImageClassifier.Hosting;
 using ImageClassifier.Imaging;
 using ImageClassifier.Inference;
 using ImageClassifier.InferenceProtocol;
@@ -8,10 +10,14 @@ using ImageClassifier.MLflow;
 using ImageClassifier.Observability;
 using ImageClassifier.Ui;
 
+// Composition only: each feature registers its own options, services and metrics (ARCHITECTURE.md).
 var builder = WebApplication.CreateSlimBuilder(args);
 
 builder.AddFunctionHosting();
 builder.AddObservability();
+builder.Services.AddEdge(builder.Configuration);
+builder.Services.AddDelivery(builder.Configuration);
+builder.Services.AddInferenceProtocol();
 builder.Services.AddFunction(builder.Configuration);
 builder.Services.AddImageFetching(builder.Configuration);
 builder.Services.AddImaging(builder.Configuration);
@@ -21,6 +27,7 @@ builder.Services.AddTryPage(builder.Configuration);
 
 var app = builder.Build();
 app.UseTryPage();
+app.UseFunctionHosting();
 app.MapFunction();
 app.MapInferenceProtocol();
 app.MapMetrics();

@@ -1,3 +1,4 @@
+using ImageClassifier.Imaging;
 using ImageClassifier.Inference;
 
 namespace ImageClassifier.Microbenchmarks;

@@ -1,7 +1,9 @@
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using CloudNative.CloudEvents;
-using ImageClassifier.Http;
+using ImageClassifier.Delivery;
+using ImageClassifier.Edge;
+using ImageClassifier.Fetching;
 using ImageClassifier.Inference;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
@@ -32,7 +34,10 @@ public class CloudEventBenchmarks
 
     [GlobalSetup]
     public void Setup() => reader = new RequestReader(
-        binding, Options.Create(new EdgeOptions()), Options.Create(new FunctionOptions()));
+        binding,
+        new BodyLimits(Options.Create(new EdgeOptions()), Options.Create(new FetchOptions())),
+        Options.Create(new FunctionOptions()),
+        Options.Create(new BatchOptions()));
 
     [Benchmark(Description = "read: structured mode")]
     public async Task<object?> ReadStructured()

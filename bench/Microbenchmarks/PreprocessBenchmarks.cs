@@ -1,6 +1,5 @@
 using BenchmarkDotNet.Attributes;
 using ImageClassifier.Imaging;
-using ImageClassifier.Inference;
 using Microsoft.Extensions.Options;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;

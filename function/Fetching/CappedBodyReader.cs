@@ -1,3 +1,5 @@
+using ImageClassifier.Failures;
+
 namespace ImageClassifier.Fetching;
 
 /// <summary>
@@ -44,5 +46,5 @@ internal static class CappedBodyReader
     }
 
     private static ClassificationException TooLarge(int maxBytes) =>
-        new(FailureKind.ImageUnusable, "image-too-large", $"The image is larger than the {maxBytes}-byte limit (FETCH_MAX_BYTES).");
+        Problems.ImageTooLarge.Failure($"The image is larger than the {maxBytes}-byte limit (FETCH_MAX_BYTES).");
 }

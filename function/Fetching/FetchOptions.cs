@@ -6,12 +6,21 @@ namespace ImageClassifier.Fetching;
 /// <summary>How images are fetched: time budget, retries, size cap and which places may be reached.</summary>
 internal sealed class FetchOptions : IValidatableObject
 {
+    public const int DefaultTimeoutSeconds = 15;
+
     /// <summary>The attempt timeout when FETCH_ATTEMPT_TIMEOUT_SECONDS is not set (never above the total).</summary>
-    private const int DefaultAttemptTimeoutSeconds = 10;
+    public const int DefaultAttemptTimeoutSeconds = 10;
+
+    public const int DefaultMaxRetries = 2;
+
+    public const int DefaultRetryDelayMs = 200;
+
+    /// <summary>The largest image the function takes, downloaded or sent: 20 MiB, a large camera photo.</summary>
+    public const int DefaultMaxBytes = 20 * 1024 * 1024;
 
     [ConfigurationKeyName("FETCH_TIMEOUT_SECONDS")]
     [Range(1, 300, ErrorMessage = "FETCH_TIMEOUT_SECONDS must be between 1 and 300.")]
-    public int TimeoutSeconds { get; set; } = 15;
+    public int TimeoutSeconds { get; set; } = DefaultTimeoutSeconds;
 
     [ConfigurationKeyName("FETCH_ATTEMPT_TIMEOUT_SECONDS")]
     [Range(1, 300, ErrorMessage = "FETCH_ATTEMPT_TIMEOUT_SECONDS must be between 1 and 300.")]
@@ -19,15 +28,15 @@ internal sealed class FetchOptions : IValidatableObject
 
     [ConfigurationKeyName("FETCH_MAX_RETRIES")]
     [Range(0, 10, ErrorMessage = "FETCH_MAX_RETRIES must be between 0 and 10.")]
-    public int MaxRetries { get; set; } = 2;
+    public int MaxRetries { get; set; } = DefaultMaxRetries;
 
     [ConfigurationKeyName("FETCH_RETRY_DELAY_MS")]
     [Range(0, 60_000, ErrorMessage = "FETCH_RETRY_DELAY_MS must be between 0 and 60000.")]
-    public int RetryDelayMs { get; set; } = 200;
+    public int RetryDelayMs { get; set; } = DefaultRetryDelayMs;
 
     [ConfigurationKeyName("FETCH_MAX_BYTES")]
     [Range(1, 1 << 30, ErrorMessage = "FETCH_MAX_BYTES must be between 1 and 1073741824 (1 GiB).")]
-    public int MaxBytes { get; set; } = 20 * 1024 * 1024;
+    public int MaxBytes { get; set; } = DefaultMaxBytes;
 
     [ConfigurationKeyName("FETCH_ALLOW_PRIVATE_NETWORKS")]
     public bool AllowPrivateNetworks { get; set; }

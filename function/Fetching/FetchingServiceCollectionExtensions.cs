@@ -14,6 +14,8 @@ public static class FetchingServiceCollectionExtensions
     {
         services.AddValidatedOptions<FetchOptions>(configuration);
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<FetchMetrics>();
         services.TryAddSingleton<GuardedConnector>();
 
         // One handler for the life of the process: PooledConnectionLifetime already renews

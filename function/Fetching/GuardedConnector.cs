@@ -10,7 +10,7 @@ namespace ImageClassifier.Fetching;
 /// checked, so a DNS answer that changes between check and connect (rebinding) cannot slip
 /// through.
 /// </summary>
-internal sealed class GuardedConnector(IOptions<FetchOptions> options)
+internal sealed class GuardedConnector(IOptions<FetchOptions> options, FetchMetrics metrics)
 {
     private readonly bool allowPrivateNetworks = options.Value.AllowPrivateNetworks;
 
@@ -32,6 +32,7 @@ internal sealed class GuardedConnector(IOptions<FetchOptions> options)
 
         if (!allowPrivateNetworks && !addresses.All(NetworkGuard.IsPublic))
         {
+            metrics.RecordRefused(RefusalReason.Address);
             throw new AddressRefusedException("The host resolves to an address that is not public.");
         }
     }

@@ -1,5 +1,5 @@
 using System.Net;
-using ImageClassifier.Observability;
+using ImageClassifier.Failures;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Timeout;
@@ -23,23 +23,22 @@ internal sealed class HttpImageFetcher : IImageFetcher
     private readonly UrlPolicy urlPolicy;
     private readonly FetchOptions options;
     private readonly TimeProvider timeProvider;
-    private readonly FunctionMetrics? metrics;
+    private readonly FetchMetrics metrics;
 
-    /// <param name="metrics">Optional, so the fetcher also runs registered on its own, as in its tests.</param>
-    public HttpImageFetcher(IHttpClientFactory clientFactory, IOptions<FetchOptions> options, TimeProvider timeProvider, ILogger<HttpImageFetcher> logger,
-        FunctionMetrics? metrics = null)
+    public HttpImageFetcher(
+        IHttpClientFactory clientFactory, IOptions<FetchOptions> options, FetchMetrics metrics, TimeProvider timeProvider, ILogger<HttpImageFetcher> logger)
     {
         this.options = options.Value;
         this.timeProvider = timeProvider;
         this.metrics = metrics;
         client = clientFactory.CreateClient(HttpClientName);
         pipeline = FetchPipelineFactory.Create(this.options, timeProvider, logger);
-        urlPolicy = new UrlPolicy(this.options);
+        urlPolicy = new UrlPolicy(this.options, metrics);
     }
 
     public async Task<ReadOnlyMemory<byte>> FetchAsync(Uri url, CancellationToken cancellationToken)
     {
-        var target = Check(url);
+        var target = urlPolicy.Check(url);
         var deadline = new FetchDeadline(timeProvider, options.Timeout);
         try
         {
@@ -49,7 +48,7 @@ internal sealed class HttpImageFetcher : IImageFetcher
             using var expiry = new CancellationTokenSource(deadline.Remaining, timeProvider);
             using var bodyToken = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, expiry.Token);
             var bytes = await CappedBodyReader.ReadAsync(response.Content, options.MaxBytes, bodyToken.Token);
-            metrics?.RecordBytesDownloaded(bytes.Length);
+            metrics.RecordDownloaded(bytes.Length);
             return bytes;
         }
         catch (Exception e) when (cancellationToken.IsCancellationRequested && e is not OperationCanceledException)
@@ -58,11 +57,6 @@ internal sealed class HttpImageFetcher : IImageFetcher
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested && Translate(e) is { } failure)
         {
-            if (AddressRefusedException.IsCauseOf(e))
-            {
-                metrics?.RecordUrlRefused(RefusalReason.Address);
-            }
-
             throw failure;
         }
     }
@@ -81,11 +75,10 @@ internal sealed class HttpImageFetcher : IImageFetcher
             {
                 if (redirects == MaxRedirects)
                 {
-                    throw new ClassificationException(FailureKind.UpstreamFailed, "too-many-redirects",
-                        $"The image URL redirected more than {MaxRedirects} times.");
+                    throw Problems.TooManyRedirects.Failure($"The image URL redirected more than {MaxRedirects} times.");
                 }
 
-                url = Check(RedirectTarget(response, url));
+                url = urlPolicy.Check(RedirectTarget(response, url));
             }
         }
     }
@@ -100,7 +93,7 @@ internal sealed class HttpImageFetcher : IImageFetcher
             return await pipeline.ExecuteAsync(
                 async (context, state) =>
                 {
-                    metrics?.RecordFetchAttempt(retry: attempts++ > 0);
+                    metrics.RecordAttempt(retry: attempts++ > 0);
                     using var request = new HttpRequestMessage(HttpMethod.Get, state.url);
                     return await state.client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, context.CancellationToken);
                 },
@@ -113,27 +106,13 @@ internal sealed class HttpImageFetcher : IImageFetcher
         }
     }
 
-    private Uri Check(Uri url)
-    {
-        try
-        {
-            return urlPolicy.Check(url);
-        }
-        catch (ClassificationException refused) when (refused.Kind == FailureKind.UrlRefused)
-        {
-            metrics?.RecordUrlRefused(RefusalReason.Of(url));
-            throw;
-        }
-    }
-
     private static bool IsRedirect(HttpStatusCode status) => status is HttpStatusCode.MovedPermanently or HttpStatusCode.Found
         or HttpStatusCode.SeeOther or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect;
 
     private static Uri RedirectTarget(HttpResponseMessage response, Uri from) =>
         response.Headers.Location is { } location
             ? new Uri(from, location)
-            : throw new ClassificationException(FailureKind.ImageUnusable, "upstream-rejected",
-                "The image host answered with a redirect that names no location.");
+            : throw Problems.UpstreamRejected.Failure("The image host answered with a redirect that names no location.");
 
     /// <summary>
     /// An upstream 404 is the image's absence, not ours: it must not reach the caller as a 404
@@ -149,24 +128,18 @@ internal sealed class HttpImageFetcher : IImageFetcher
 
         throw response.StatusCode switch
         {
-            HttpStatusCode.NotFound or HttpStatusCode.Gone => new ClassificationException(
-                FailureKind.ImageUnusable, "image-not-found", "The image host has no image at this URL."),
-            _ when FetchPipelineFactory.IsTransient(response.StatusCode) => new ClassificationException(
-                FailureKind.UpstreamFailed, "upstream-failed", $"The image host answered {status} after retries."),
-            _ => new ClassificationException(
-                FailureKind.ImageUnusable, "upstream-rejected", $"The image host refused the request with status {status}."),
+            HttpStatusCode.NotFound or HttpStatusCode.Gone => Problems.ImageNotFound.Failure("The image host has no image at this URL."),
+            _ when FetchPipelineFactory.IsTransient(response.StatusCode) => Problems.UpstreamFailed.Failure($"The image host answered {status} after retries."),
+            _ => Problems.UpstreamRejected.Failure($"The image host refused the request with status {status}."),
         };
     }
 
     private static ClassificationException? Translate(Exception exception) => exception switch
     {
         // Both the total and the per-attempt timeouts: the upstream was too slow either way.
-        TimeoutRejectedException or OperationCanceledException => new ClassificationException(
-            FailureKind.UpstreamTimeout, "upstream-timeout", "The image host did not deliver the image in time.", exception),
-        HttpRequestException when AddressRefusedException.IsCauseOf(exception) => new ClassificationException(
-            FailureKind.UrlRefused, "url-refused", "The image URL's host is not on a public network.", exception),
-        HttpRequestException or IOException => new ClassificationException(
-            FailureKind.UpstreamFailed, "upstream-failed", "The image host could not be reached or broke off the download.", exception),
+        TimeoutRejectedException or OperationCanceledException => Problems.UpstreamTimeout.Failure("The image host did not deliver the image in time.", exception),
+        HttpRequestException when AddressRefusedException.IsCauseOf(exception) => Problems.UrlRefused.Failure("The image URL's host is not on a public network.", exception),
+        HttpRequestException or IOException => Problems.UpstreamFailed.Failure("The image host could not be reached or broke off the download.", exception),
         _ => null,
     };
 }

@@ -1,3 +1,5 @@
+using ImageClassifier.Failures;
+
 namespace ImageClassifier.Fetching;
 
 /// <summary>URL → bytes, with retries, the network guard and the size cap.</summary>

@@ -11,7 +11,7 @@ public interface IImageLoader
 {
     /// <summary>
     /// Identifies and decodes an image, applies its EXIF orientation and flattens any alpha.
-    /// Throws <see cref="ClassificationException"/> (<see cref="FailureKind.ImageUnusable"/>) for
+    /// Throws <see cref="Failures.ClassificationException"/> for
     /// anything that is not a usable image.
     /// </summary>
     Image<Rgb24> Load(ReadOnlyMemory<byte> bytes);

@@ -1,4 +1,3 @@
-using ImageClassifier.Inference;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 

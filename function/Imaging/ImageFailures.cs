@@ -1,35 +1,31 @@
+using ImageClassifier.Failures;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Memory;
 
 namespace ImageClassifier.Imaging;
 
-/// <summary>The ways an image can be unusable, as the failures the edge answers with 422.</summary>
+/// <summary>What the decoder's findings mean for the caller, as failures from the catalogue.</summary>
 internal static class ImageFailures
 {
     public static ClassificationException NotAnImage(Exception? inner = null) =>
-        new(FailureKind.ImageUnusable, "not-an-image",
-            "The content is not an image in a supported format (JPEG, PNG, WebP, GIF or BMP).", inner);
+        Problems.NotAnImage.Failure("The content is not an image in a supported format (JPEG, PNG, WebP, GIF or BMP).", inner);
 
-    public static ClassificationException TooLarge(long width, long height, int maxPixels) =>
-        new(FailureKind.ImageUnusable, "image-too-large",
-            $"The image is {width}x{height} pixels; at most {maxPixels} pixels are accepted.");
+    public static ClassificationException TooManyPixels(long width, long height, int maxPixels) =>
+        Problems.ImageTooManyPixels.Failure($"The image is {width}x{height} pixels; at most {maxPixels} pixels are accepted (MAX_IMAGE_PIXELS).");
 
-    public static ClassificationException NoPixels() =>
-        new(FailureKind.ImageUnusable, "image-corrupt", "The image declares no pixels.");
+    public static ClassificationException NoPixels() => Problems.ImageCorrupt.Failure("The image declares no pixels.");
 
     public static ClassificationException TooElongated(int width, int height, int maxAspectRatio) =>
-        new(FailureKind.ImageUnusable, "image-too-elongated",
-            $"The image is {width}x{height} pixels; one side may be at most {maxAspectRatio} times the other.");
+        Problems.ImageTooElongated.Failure($"The image is {width}x{height} pixels; one side may be at most {maxAspectRatio} times the other.");
 
     /// <summary>What an exception the decoder threw on the image's bytes means for the caller.</summary>
     public static ClassificationException FromDecoder(Exception exception) => exception switch
     {
         UnknownImageFormatException => NotAnImage(exception),
-        InvalidMemoryOperationException => new(FailureKind.ImageUnusable, "image-too-large",
+        InvalidMemoryOperationException => Problems.ImageTooManyPixels.Failure(
             "The image needs more memory to decode than its size allows.", exception),
-        NotSupportedException => new(FailureKind.ImageUnusable, "image-unsupported",
+        NotSupportedException => Problems.ImageUnsupported.Failure(
             "The image uses a feature the decoder does not support, such as WebP animation.", exception),
-        _ => new(FailureKind.ImageUnusable, "image-corrupt",
-            "The image is damaged or truncated and cannot be decoded.", exception),
+        _ => Problems.ImageCorrupt.Failure("The image is damaged or truncated and cannot be decoded.", exception),
     };
 }

@@ -51,7 +51,7 @@ internal sealed class ImageSharpLoader(IOptions<ImagingOptions> options) : IImag
 
         if ((long)info.Width * info.Height > maxPixels)
         {
-            throw ImageFailures.TooLarge(info.Width, info.Height, maxPixels);
+            throw ImageFailures.TooManyPixels(info.Width, info.Height, maxPixels);
         }
 
         return (info, format);

@@ -1,16 +1,14 @@
 namespace ImageClassifier.Imaging;
 
-/// <summary>Registers the image loader (decoding with limits) and the tensor writer.</summary>
+/// <summary>Registers preprocessing: the image loader (decoding with limits), the tensor writer, and the service over both.</summary>
 public static class ImagingServiceCollectionExtensions
 {
     public static IServiceCollection AddImaging(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatedOptions<ImagingOptions>(configuration);
-        // The concrete types too, for the start-up warm-up, which must use these whatever stands behind the interfaces.
-        services.AddSingleton<ImageSharpLoader>();
-        services.AddSingleton<IImageLoader>(provider => provider.GetRequiredService<ImageSharpLoader>());
-        services.AddSingleton<TensorWriter>();
-        services.AddSingleton<ITensorWriter>(provider => provider.GetRequiredService<TensorWriter>());
+        services.AddSingleton<IImageLoader, ImageSharpLoader>();
+        services.AddSingleton<ITensorWriter, TensorWriter>();
+        services.AddSingleton<ImagePreprocessor>();
         return services;
     }
 }

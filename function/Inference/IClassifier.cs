@@ -1,10 +1,12 @@
+using ImageClassifier.Imaging;
+
 namespace ImageClassifier.Inference;
 
 /// <summary>Tensor → predictions through the process's one model session.</summary>
 public interface IClassifier
 {
     /// <summary>True once the model is loaded and warmed; until then every other member throws
-    /// <see cref="ClassificationException"/> (<see cref="FailureKind.Unavailable"/>).</summary>
+    /// <see cref="Failures.ClassificationException"/> (<see cref="Failures.Problems.NotReady"/>).</summary>
     bool IsReady { get; }
 
     /// <summary>The model answering, as reported in every reply.</summary>

@@ -10,6 +10,17 @@ namespace ImageClassifier.Inference;
 /// </summary>
 public sealed class InferenceOptions
 {
+    /// <summary>One thread per run: requests already run in parallel, one per core.</summary>
+    public const int DefaultThreadsPerRun = 1;
+
+    public const GraphOptimizationLevel DefaultGraphOptimization = GraphOptimizationLevel.ORT_ENABLE_ALL;
+
+    /// <summary>Under /tmp, the one writable place of a read-only container.</summary>
+    public static string DefaultOptimizedModelDirectory { get; } = Path.Combine(Path.GetTempPath(), "image-classifier-onnx");
+
+    /// <summary>As many runs at once as there are cores.</summary>
+    public static int DefaultMaxConcurrentRuns => Environment.ProcessorCount;
+
     /// <summary>Another ONNX classifier instead of the one bundled at publish time.</summary>
     [ConfigurationKeyName("MODEL_PATH")]
     public string? ModelPath { get; set; }
@@ -21,12 +32,12 @@ public sealed class InferenceOptions
     /// <summary>Threads one inference may use; 1 suits a small pod serving parallel requests.</summary>
     [ConfigurationKeyName("ORT_INTRA_OP_THREADS")]
     [Range(1, 64, ErrorMessage = "ORT_INTRA_OP_THREADS must be between 1 and 64.")]
-    public int IntraOpThreads { get; set; } = 1;
+    public int IntraOpThreads { get; set; } = DefaultThreadsPerRun;
 
     /// <summary>Threads for independent graph branches; the zoo classifiers are sequential.</summary>
     [ConfigurationKeyName("ORT_INTER_OP_THREADS")]
     [Range(1, 64, ErrorMessage = "ORT_INTER_OP_THREADS must be between 1 and 64.")]
-    public int InterOpThreads { get; set; } = 1;
+    public int InterOpThreads { get; set; } = DefaultThreadsPerRun;
 
     /// <summary>
     /// Whether idle intra-op threads spin waiting for work. Spinning buys a little latency with
@@ -37,7 +48,7 @@ public sealed class InferenceOptions
 
     /// <summary>How much ONNX Runtime rewrites the graph when it loads the model (ORT_DISABLE_ALL … ORT_ENABLE_ALL).</summary>
     [ConfigurationKeyName("ORT_GRAPH_OPTIMIZATION")]
-    public GraphOptimizationLevel GraphOptimization { get; set; } = GraphOptimizationLevel.ORT_ENABLE_ALL;
+    public GraphOptimizationLevel GraphOptimization { get; set; } = DefaultGraphOptimization;
 
     /// <summary>
     /// Where the optimised graph is kept, keyed by the model's SHA-256, the ONNX Runtime version
@@ -45,7 +56,7 @@ public sealed class InferenceOptions
     /// Empty: no cache.
     /// </summary>
     [ConfigurationKeyName("ORT_OPTIMIZED_MODEL_DIR")]
-    public string? OptimizedModelDirectory { get; set; } = Path.Combine(Path.GetTempPath(), "image-classifier-onnx");
+    public string? OptimizedModelDirectory { get; set; } = DefaultOptimizedModelDirectory;
 
     /// <summary>
     /// Runs of the model at once; a request beyond them waits (asynchronously) for a slot, so
@@ -53,5 +64,5 @@ public sealed class InferenceOptions
     /// </summary>
     [ConfigurationKeyName("ORT_MAX_CONCURRENT_RUNS")]
     [Range(1, 1024, ErrorMessage = "ORT_MAX_CONCURRENT_RUNS must be between 1 and 1024.")]
-    public int MaxConcurrentRuns { get; set; } = Environment.ProcessorCount;
+    public int MaxConcurrentRuns { get; set; } = DefaultMaxConcurrentRuns;
 }

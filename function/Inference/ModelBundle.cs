@@ -1,3 +1,5 @@
+using ImageClassifier.Imaging;
+
 namespace ImageClassifier.Inference;
 
 /// <summary>Everything that makes a classifier: the ONNX file, its labels and how to feed it.</summary>

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using ImageClassifier.MLflow;
+using ImageClassifier.Imaging;
 using Microsoft.Extensions.Options;
 
 namespace ImageClassifier.Inference;
@@ -7,9 +7,9 @@ namespace ImageClassifier.Inference;
 /// <summary>
 /// Decides which model to serve: the one bundled at publish time (described by model.json
 /// beside it), the file that <c>MODEL_PATH</c> names, with <c>LABELS_PATH</c>'s labels, or the
-/// registered model that <c>MODEL_URI</c> names, downloaded from MLflow.
+/// model a <see cref="IModelSource"/> (a registry) was asked for.
 /// </summary>
-public sealed class ModelBundleResolver(IOptions<InferenceOptions> options, RegisteredModelSource? registeredModels = null)
+public sealed class ModelBundleResolver(IOptions<InferenceOptions> options, IEnumerable<IModelSource> sources)
 {
     /// <summary>Where the build puts the pinned model, its labels and its manifest.</summary>
     public static string BundledDirectory { get; } = Path.Combine(AppContext.BaseDirectory, "model");
@@ -20,12 +20,12 @@ public sealed class ModelBundleResolver(IOptions<InferenceOptions> options, Regi
         var manifest = await ReadManifestAsync(cancellationToken);
         var preprocessing = manifest?.Preprocessing.ToSpec() ?? PreprocessingSpec.ImageNet;
 
-        if (registeredModels?.Requested is not null)
+        if (RequestedSource() is { } source)
         {
-            // Waits (not ready) until the registry gives the files; pinned to the SHA-256 downloaded.
-            var registered = await registeredModels.DownloadAsync(cancellationToken);
-            var labels = registered.LabelsPath ?? settings.LabelsPath ?? BundledPath(manifest?.Labels.File, "LABELS_PATH");
-            return new ModelBundle(registered.Name, registered.ModelPath, registered.Sha256,
+            // Waits (not ready) until the source gives the files; pinned to the SHA-256 it delivered.
+            var sourced = await source.FetchAsync(cancellationToken);
+            var labels = sourced.LabelsPath ?? settings.LabelsPath ?? BundledPath(manifest?.Labels.File, "LABELS_PATH");
+            return new ModelBundle(sourced.Name, sourced.ModelPath, sourced.Sha256,
                 await ReadLabelsAsync(labels, cancellationToken), preprocessing);
         }
 
@@ -52,6 +52,21 @@ public sealed class ModelBundleResolver(IOptions<InferenceOptions> options, Regi
             manifest.Model.Sha256,
             await ReadLabelsAsync(settings.LabelsPath ?? BundledPath(manifest.Labels.File, "LABELS_PATH"), cancellationToken),
             preprocessing);
+    }
+
+    /// <summary>The source the settings ask for; two ways of naming a model at once is a mistake to stop on.</summary>
+    private IModelSource? RequestedSource()
+    {
+        var requested = sources.Where(source => source.IsRequested).ToList();
+        var named = requested.Select(source => source.Setting).ToList();
+        if (!string.IsNullOrWhiteSpace(options.Value.ModelPath))
+        {
+            named.Add("MODEL_PATH");
+        }
+
+        return named.Count > 1
+            ? throw new InvalidOperationException($"{string.Join(" and ", named)} name {named.Count} models: set only one.")
+            : requested.SingleOrDefault();
     }
 
     private static async Task<ModelManifest?> ReadManifestAsync(CancellationToken cancellationToken)

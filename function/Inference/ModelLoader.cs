@@ -1,23 +1,25 @@
 namespace ImageClassifier.Inference;
 
 /// <summary>
-/// Loads and warms the model in the background, so the server answers /healthz (and /readyz
-/// with 503) at once while the model loads, then runs every <see cref="IWarmUp"/>; only then is
-/// the function warm (see <see cref="ModelReadyHealthCheck"/>). A model that cannot be loaded
-/// stops the process: serving no model forever would only hide the mistake. A warm-up that fails
-/// is logged and skipped: it only makes the first request faster.
+/// Loads the model in the background, so the server answers /healthz (and /readyz with 503) at
+/// once while the model loads. A model that cannot be loaded stops the process: serving no model
+/// forever would only hide the mistake. The model gauge (<see cref="ModelMetrics"/>) exists from
+/// the start, so the first scrape shows it.
 /// </summary>
 public sealed class ModelLoader(
     ModelBundleResolver resolver,
     OnnxClassifier classifier,
-    IEnumerable<IWarmUp> warmUps,
+    ModelMetrics metrics,
     IHostApplicationLifetime lifetime,
     ILogger<ModelLoader> logger) : BackgroundService
 {
-    private volatile bool _isWarm;
+    private readonly TaskCompletionSource loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>True once the model is loaded and every warm-up has run.</summary>
-    public bool IsWarm => _isWarm;
+    /// <summary>Completes once the model is loaded; fails if it cannot be, cancelled if the host stops first.</summary>
+    public Task WaitUntilLoadedAsync(CancellationToken cancellationToken) => loaded.Task.WaitAsync(cancellationToken);
+
+    /// <summary>True when the model could not be loaded (the process is stopping).</summary>
+    public bool HasFailed => loaded.Task.IsFaulted;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -25,38 +27,23 @@ public sealed class ModelLoader(
         {
             var bundle = await resolver.ResolveAsync(stoppingToken);
             await classifier.LoadAsync(bundle, stoppingToken);
-            logger.LogInformation("Model {Model} (sha256 {Sha256}, {Classes} classes) loaded from {Path} and warmed",
+            metrics.RecordRefresh(ModelMetrics.Outcomes.Loaded);
+            logger.LogInformation("Model {Model} (sha256 {Sha256}, {Classes} classes) loaded from {Path}",
                 classifier.Model.Name, classifier.Model.Sha256, classifier.ClassCount, bundle.ModelPath);
+            loaded.TrySetResult();
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // Shutting down before the model was ready: nothing to report.
-            return;
+            loaded.TrySetCanceled(stoppingToken);
         }
         catch (Exception exception)
         {
+            metrics.RecordRefresh(ModelMetrics.Outcomes.Failed);
             logger.LogCritical(exception, "The model could not be loaded: {Reason}", exception.Message);
+            loaded.TrySetException(exception);
             Environment.ExitCode = 1;
             lifetime.StopApplication();
-            return;
         }
-
-        foreach (var warmUp in warmUps)
-        {
-            try
-            {
-                await warmUp.WarmUpAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception exception)
-            {
-                logger.LogWarning(exception, "A warm-up failed; the first requests will be slower: {Reason}", exception.Message);
-            }
-        }
-
-        _isWarm = true;
     }
 }

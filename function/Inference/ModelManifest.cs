@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using ImageClassifier.Imaging;
 
 namespace ImageClassifier.Inference;
 

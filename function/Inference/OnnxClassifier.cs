@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using ImageClassifier.Failures;
+using ImageClassifier.Imaging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.ML.OnnxRuntime;
@@ -29,9 +31,7 @@ public sealed class OnnxClassifier(IOptions<InferenceOptions> options, ILogger<O
 
     public ModelSignature Signature => Loaded.Signature;
 
-    private LoadedModel Loaded => _loaded ?? throw new ClassificationException(
-        FailureKind.Unavailable, "not-ready", "The model is still loading; try again shortly.")
-    { RetryAfterSeconds = 1 };
+    private LoadedModel Loaded => _loaded ?? throw Problems.NotReady.Failure("The model is not loaded yet; retry shortly.");
 
     /// <summary>Checks the file, opens the session, checks its shapes and warms it up with one run.</summary>
     public async Task LoadAsync(ModelBundle bundle, CancellationToken cancellationToken)

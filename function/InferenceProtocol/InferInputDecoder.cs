@@ -1,4 +1,5 @@
-using ImageClassifier.Http;
+using ImageClassifier.Failures;
+using ImageClassifier.Fetching;
 using ImageClassifier.Imaging;
 using ImageClassifier.Inference;
 using Microsoft.Extensions.Options;
@@ -8,9 +9,9 @@ namespace ImageClassifier.InferenceProtocol;
 /// <summary>
 /// Checks an inference request against the served model and turns its one input into a batch of
 /// image tensors: either the model's own FP32 input, or, as this server's extension, encoded
-/// images (BYTES, base64) that go through the function's own decoding and preprocessing.
+/// images (BYTES, base64) that go through the function's own preprocessing.
 /// </summary>
-internal sealed class InferInputDecoder(IClassifier classifier, IImageLoader loader, ITensorWriter writer, IOptions<EdgeOptions> edge)
+internal sealed class InferInputDecoder(IClassifier classifier, ImagePreprocessor preprocessor, IOptions<FetchOptions> fetch)
 {
     /// <summary>The extension input: one encoded image (JPEG, PNG, …) per element.</summary>
     public const string ImageBytesInput = "image_bytes";
@@ -29,20 +30,21 @@ internal sealed class InferInputDecoder(IClassifier classifier, IImageLoader loa
     /// </summary>
     public const long MaxBodyBytes = 8 * 1024 * 1024;
 
-    public DecodedBatch Decode(InferRequest request)
+    /// <summary>The request's images as the model takes them, in a pooled buffer the caller disposes, and how many there are.</summary>
+    public async Task<(TensorBuffer Tensors, int Count)> DecodeAsync(InferRequest request, CancellationToken cancellationToken)
     {
         var signature = classifier.Signature;
         foreach (var output in request.Outputs ?? [])
         {
             if (output.Name != signature.OutputName)
             {
-                throw ProtocolFailures.Malformed($"Unknown output '{output.Name}': the model gives '{signature.OutputName}'.");
+                throw Malformed($"Unknown output '{output.Name}': the model gives '{signature.OutputName}'.");
             }
         }
 
         var input = request.Inputs is [var only]
             ? only
-            : throw ProtocolFailures.Malformed($"The model takes exactly one input: '{signature.InputName}' ({TensorDatatypes.Fp32}) or '{ImageBytesInput}' ({TensorDatatypes.Bytes}).");
+            : throw Malformed($"The model takes exactly one input: '{signature.InputName}' ({TensorDatatypes.Fp32}) or '{ImageBytesInput}' ({TensorDatatypes.Bytes}).");
         if (input.Name == signature.InputName)
         {
             return DecodeTensors(input);
@@ -50,13 +52,16 @@ internal sealed class InferInputDecoder(IClassifier classifier, IImageLoader loa
 
         if (input.Name == ImageBytesInput)
         {
-            return DecodeImages(input);
+            return await DecodeImagesAsync(input, cancellationToken);
         }
 
-        throw ProtocolFailures.Malformed($"Unknown input '{input.Name}': the model takes '{signature.InputName}' ({TensorDatatypes.Fp32}) or '{ImageBytesInput}' ({TensorDatatypes.Bytes}).");
+        throw Malformed($"Unknown input '{input.Name}': the model takes '{signature.InputName}' ({TensorDatatypes.Fp32}) or '{ImageBytesInput}' ({TensorDatatypes.Bytes}).");
     }
 
-    private DecodedBatch DecodeTensors(RequestInput input)
+    public static ClassificationException Malformed(string detail, Exception? inner = null) =>
+        Problems.InvalidInferenceRequest.Failure(detail, inner);
+
+    private (TensorBuffer Tensors, int Count) DecodeTensors(RequestInput input)
     {
         RequireDatatype(input, TensorDatatypes.Fp32);
 
@@ -66,7 +71,7 @@ internal sealed class InferInputDecoder(IClassifier classifier, IImageLoader loa
         var shape = input.Shape ?? [];
         if (shape.Length != imageShape.Length + 1 || !shape.AsSpan(1).SequenceEqual(imageShape))
         {
-            throw ProtocolFailures.Malformed($"Input '{input.Name}' must have shape [N,{string.Join(',', imageShape)}], not [{string.Join(',', shape)}].");
+            throw Malformed($"Input '{input.Name}' must have shape [N,{string.Join(',', imageShape)}], not [{string.Join(',', shape)}].");
         }
 
         var count = CheckBatch(shape[0]);
@@ -74,56 +79,53 @@ internal sealed class InferInputDecoder(IClassifier classifier, IImageLoader loa
         var length = count * classifier.Preprocessing.TensorLength;
         if (data.Bytes.Count > 0 || data.Numbers.Count != length)
         {
-            throw ProtocolFailures.Malformed($"Input '{input.Name}' of shape [{string.Join(',', shape)}] needs {length} numbers, not {data.Count} elements.");
+            throw Malformed($"Input '{input.Name}' of shape [{string.Join(',', shape)}] needs {length} numbers, not {data.Count} elements.");
         }
 
-        return new DecodedBatch([.. data.Numbers], count);
+        var tensors = new TensorBuffer(length);
+        data.Numbers.CopyTo(tensors.Span);
+        return (tensors, count);
     }
 
-    private DecodedBatch DecodeImages(RequestInput input)
+    private async Task<(TensorBuffer Tensors, int Count)> DecodeImagesAsync(RequestInput input, CancellationToken cancellationToken)
     {
         RequireDatatype(input, TensorDatatypes.Bytes);
         if (input.Shape is not [var elements])
         {
-            throw ProtocolFailures.Malformed($"Input '{ImageBytesInput}' must have shape [N], one image per element.");
+            throw Malformed($"Input '{ImageBytesInput}' must have shape [N], one image per element.");
         }
 
         var count = CheckBatch(elements);
         var data = input.Data ?? new TensorData();
         if (data.Numbers.Count > 0 || data.Bytes.Count != count)
         {
-            throw ProtocolFailures.Malformed($"Input '{ImageBytesInput}' of shape [{count}] needs {count} base64 strings, not {data.Count} elements.");
+            throw Malformed($"Input '{ImageBytesInput}' of shape [{count}] needs {count} base64 strings, not {data.Count} elements.");
         }
 
-        var spec = classifier.Preprocessing;
-        var maxBytes = edge.Value.FetchMaxBytes;
-        var tensors = new float[count * spec.TensorLength];
+        var maxBytes = fetch.Value.MaxBytes;
         for (var index = 0; index < count; index++)
         {
             if (data.Bytes[index].Length > maxBytes)
             {
-                throw ProtocolFailures.TooLarge($"Image {index} of '{ImageBytesInput}' is larger than FETCH_MAX_BYTES ({maxBytes} bytes).");
+                throw Problems.PayloadTooLarge.Failure($"Image {index} of '{ImageBytesInput}' is larger than FETCH_MAX_BYTES ({maxBytes} bytes).");
             }
-
-            using var image = loader.Load(data.Bytes[index]);
-            writer.Write(image, spec, tensors.AsSpan(index * spec.TensorLength, spec.TensorLength));
         }
 
-        return new DecodedBatch(tensors, count);
+        return (await preprocessor.PrepareBatchAsync(data.Bytes, classifier.Preprocessing, cancellationToken), count);
     }
 
     private static void RequireDatatype(RequestInput input, string datatype)
     {
         if (input.Datatype != datatype)
         {
-            throw ProtocolFailures.Malformed($"Input '{input.Name}' must be {datatype}, not {input.Datatype ?? "missing"}.");
+            throw Malformed($"Input '{input.Name}' must be {datatype}, not {input.Datatype ?? "missing"}.");
         }
     }
 
     private static int CheckBatch(long count) => count switch
     {
-        < 1 => throw ProtocolFailures.Malformed("The batch dimension must be at least 1."),
-        > MaxBatch => throw ProtocolFailures.TooLarge($"At most {MaxBatch} images may be sent in one request, not {count}."),
+        < 1 => throw Malformed("The batch dimension must be at least 1."),
+        > MaxBatch => throw Problems.PayloadTooLarge.Failure($"At most {MaxBatch} images may be sent in one request, not {count}."),
         _ => (int)count,
     };
 }

@@ -1,5 +1,3 @@
-using ImageClassifier.Http;
-
 namespace ImageClassifier.InferenceProtocol;
 
 /// <summary>
@@ -8,13 +6,16 @@ namespace ImageClassifier.InferenceProtocol;
 /// </summary>
 public static class InferenceProtocolEndpoints
 {
+    public static IServiceCollection AddInferenceProtocol(this IServiceCollection services)
+    {
+        services.AddSingleton<InferInputDecoder>();
+        services.AddSingleton<InferenceProtocolHandler>();
+        return services;
+    }
+
     public static WebApplication MapInferenceProtocol(this WebApplication app)
     {
-        // Everything it needs is a singleton already registered for the function.
-        var handler = ActivatorUtilities.CreateInstance<InferenceProtocolHandler>(
-            app.Services,
-            ActivatorUtilities.CreateInstance<InferInputDecoder>(app.Services));
-
+        var handler = app.Services.GetRequiredService<InferenceProtocolHandler>();
         var v2 = app.MapGroup("/v2");
         v2.MapGet("", InferenceProtocolHandler.Server);
         v2.MapGet("/health/live", InferenceProtocolHandler.Live);

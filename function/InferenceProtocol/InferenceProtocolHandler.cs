@@ -1,6 +1,8 @@
 using System.Reflection;
 using System.Text.Json;
-using ImageClassifier.Http;
+using ImageClassifier.Delivery;
+using ImageClassifier.Failures;
+using ImageClassifier.Hosting;
 using ImageClassifier.Inference;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -9,13 +11,14 @@ namespace ImageClassifier.InferenceProtocol;
 
 /// <summary>
 /// The Open Inference Protocol (KServe v2) over the function's one model: health, metadata and
-/// inference, with the model named as the function names it in its replies.
+/// inference, with the model named as the function names it in its replies. Inference goes
+/// through the same request lifecycle as POST / (admission, shedding, telemetry).
 /// </summary>
 internal sealed class InferenceProtocolHandler(
     IClassifier classifier,
     InferInputDecoder decoder,
-    HealthCheckService health,
-    ILogger<InferenceProtocolHandler> logger)
+    RequestLifecycle lifecycle,
+    HealthCheckService health)
 {
     /// <summary>The runtime the model runs on, in KServe's spelling.</summary>
     public const string Platform = "onnxruntime_onnx";
@@ -43,9 +46,9 @@ internal sealed class InferenceProtocolHandler(
 
     public IResult Metadata(HttpResponse response, string name, string? version)
     {
-        if (Refuse(response, name, version) is { } refusal)
+        if (Refusal(name, version) is { } refusal)
         {
-            return refusal;
+            return ProtocolResults.Failure(response, refusal);
         }
 
         var signature = classifier.Signature;
@@ -60,36 +63,40 @@ internal sealed class InferenceProtocolHandler(
     }
 
     public IResult ModelReady(HttpResponse response, string name, string? version) =>
-        Refuse(response, name, version)
-        ?? ProtocolResults.Json(new ModelReady(classifier.Model.Name, true), InferenceProtocolJsonContext.Default.ModelReady);
+        Refusal(name, version) is { } refusal
+            ? ProtocolResults.Failure(response, refusal)
+            : ProtocolResults.Json(new ModelReady(classifier.Model.Name, true), InferenceProtocolJsonContext.Default.ModelReady);
 
-    public async Task<IResult> InferAsync(HttpContext context, string name, string? version)
+    public Task InferAsync(HttpContext context, string name, string? version) =>
+        lifecycle.ServeAsync(context, RequestForm.Inference, cancellationToken => ServeInferAsync(context, name, version, cancellationToken),
+            ProtocolResults.WriteErrorAsync);
+
+    private async Task ServeInferAsync(HttpContext context, string name, string? version, CancellationToken cancellationToken)
     {
-        if (Refuse(context.Response, name, version) is { } refusal)
+        if (Refusal(name, version) is { } refusal)
         {
-            return refusal;
+            throw refusal;
         }
 
-        var cancellationToken = context.RequestAborted;
-        try
+        var request = await ReadAsync(context, cancellationToken);
+        var outcome = await lifecycle.RunAsync(new RequestUnit(RequestForm.Inference), (_, token) => InferAsync(request, token), cancellationToken);
+        if (outcome.Failure is { } failure)
         {
-            var request = await ReadAsync(context, cancellationToken);
-            var batch = decoder.Decode(request);
-            var logits = await classifier.InferLogitsAsync(batch.Tensors, batch.Count, cancellationToken);
-            var output = new ResponseOutput(classifier.Signature.OutputName, [batch.Count, classifier.ClassCount], TensorDatatypes.Fp32, logits);
-            return ProtocolResults.Json(
-                new InferResponse(classifier.Model.Name, classifier.Model.Sha256, request.Id ?? Guid.NewGuid().ToString(), [output]),
-                InferenceProtocolJsonContext.Default.InferResponse);
+            await RequestLifecycle.WriteFailureAsync(context.Response, failure, ProtocolResults.WriteErrorAsync, cancellationToken);
+            return;
         }
-        catch (ClassificationException failure)
+
+        await context.Response.WriteAsJsonAsync(outcome.Reply!, InferenceProtocolJsonContext.Default.InferResponse, contentType: null, cancellationToken);
+    }
+
+    private async Task<InferResponse?> InferAsync(InferRequest request, CancellationToken cancellationToken)
+    {
+        var (tensors, count) = await decoder.DecodeAsync(request, cancellationToken);
+        using (tensors)
         {
-            logger.LogInformation("Inference request refused: {Problem} ({Kind}).", failure.Problem, failure.Kind);
-            return ProtocolResults.Failure(context.Response, failure);
-        }
-        catch (Exception bug) when (bug is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            logger.LogError(bug, "The inference protocol failed unexpectedly.");
-            return ProtocolResults.Error(StatusCodes.Status500InternalServerError, "The server failed unexpectedly; the failure has been logged.");
+            var logits = await classifier.InferLogitsAsync(tensors.Memory, count, cancellationToken);
+            var output = new ResponseOutput(classifier.Signature.OutputName, [count, classifier.ClassCount], TensorDatatypes.Fp32, logits);
+            return new InferResponse(classifier.Model.Name, classifier.Model.Sha256, request.Id ?? Guid.NewGuid().ToString(), [output]);
         }
     }
 
@@ -99,37 +106,37 @@ internal sealed class InferenceProtocolHandler(
     /// </summary>
     private static long[] AnyBatch(long[] shape) => [-1, .. shape[1..]];
 
-    /// <summary>A reply when the route does not name the served model, or it is not loaded yet; null to go on.</summary>
-    private IResult? Refuse(HttpResponse response, string name, string? version)
+    /// <summary>The failure when the route does not name the served model, or it is not loaded yet; null to go on.</summary>
+    private ClassificationException? Refusal(string name, string? version)
     {
         if (!classifier.IsReady)
         {
-            return ProtocolResults.Failure(response, EdgeFailures.NotReady());
+            return Problems.NotReady.Failure("The model is not loaded yet; retry shortly.");
         }
 
         var model = classifier.Model;
         if (name != model.Name)
         {
-            return ProtocolResults.Error(StatusCodes.Status404NotFound, $"No model named '{name}' is served here; the model is '{model.Name}'.");
+            return Problems.ModelNotFound.Failure($"No model named '{name}' is served here; the model is '{model.Name}'.");
         }
 
         return version is null || version == model.Sha256
             ? null
-            : ProtocolResults.Error(StatusCodes.Status404NotFound, $"Model '{name}' has no version '{version}'; its version is '{model.Sha256}'.");
+            : Problems.ModelNotFound.Failure($"Model '{name}' has no version '{version}'; its version is '{model.Sha256}'.");
     }
 
     private static async Task<InferRequest> ReadAsync(HttpContext context, CancellationToken cancellationToken)
     {
         if (context.Request.Headers.ContainsKey("Inference-Header-Content-Length"))
         {
-            throw ProtocolFailures.BinaryDataUnsupported();
+            throw Problems.BinaryTensorDataUnsupported.Failure("The binary tensor data extension is not supported; send the tensors as JSON.");
         }
 
         // A batch of FP32 images in JSON is not what POST / takes, so this route sets its own cap.
         const long limit = InferInputDecoder.MaxBodyBytes;
         if (context.Request.ContentLength > limit)
         {
-            throw ProtocolFailures.TooLarge($"The request body is larger than {limit} bytes.");
+            throw Problems.PayloadTooLarge.Failure($"The request body is larger than {limit} bytes.");
         }
 
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
@@ -140,16 +147,16 @@ internal sealed class InferenceProtocolHandler(
         try
         {
             return await JsonSerializer.DeserializeAsync(context.Request.Body, InferenceProtocolJsonContext.Default.InferRequest, cancellationToken)
-                ?? throw ProtocolFailures.Malformed("The body must be a JSON object.");
+                ?? throw InferInputDecoder.Malformed("The body must be a JSON object.");
         }
         catch (JsonException malformed)
         {
             var where = malformed.Path is null ? "" : $" at {malformed.Path}";
-            throw ProtocolFailures.Malformed($"The body is not a valid inference request{where}.", malformed);
+            throw InferInputDecoder.Malformed($"The body is not a valid inference request{where}.", malformed);
         }
         catch (BadHttpRequestException tooLarge) when (tooLarge.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            throw ProtocolFailures.TooLarge($"The request body is larger than {limit} bytes.", tooLarge);
+            throw Problems.PayloadTooLarge.Failure($"The request body is larger than {limit} bytes.", tooLarge);
         }
     }
 }

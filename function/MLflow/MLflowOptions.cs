@@ -10,6 +10,20 @@ public sealed class MLflowOptions : IValidatableObject
 {
     public const string DefaultExperimentName = "image_classification_experiment";
 
+    public const int DefaultLogImageMaxBytes = 5 * 1024 * 1024;
+
+    public const int DefaultQueueCapacity = 1000;
+
+    /// <summary>The Python client's defaults: a 120 s attempt, 7 retries, backoff from 2 s.</summary>
+    public const int DefaultHttpRequestTimeoutSeconds = 120;
+
+    public const int DefaultHttpRequestMaxRetries = 7;
+
+    public const double DefaultHttpRequestBackoffFactorSeconds = 2;
+
+    /// <summary>Under /tmp, the one writable place of a read-only container.</summary>
+    public static string DefaultModelCacheDirectory { get; } = Path.Combine(Path.GetTempPath(), "image-classifier", "models");
+
     /// <summary>The tracking server; tracking and the registry are off while it is unset.</summary>
     [ConfigurationKeyName("MLFLOW_TRACKING_URI")]
     public string? TrackingUri { get; set; }
@@ -35,27 +49,27 @@ public sealed class MLflowOptions : IValidatableObject
     /// <summary>Larger images are not stored (the run is still logged, with a tag saying why).</summary>
     [ConfigurationKeyName("MLFLOW_LOG_IMAGE_MAX_BYTES")]
     [Range(1, 100 * 1024 * 1024, ErrorMessage = "MLFLOW_LOG_IMAGE_MAX_BYTES must be between 1 and 104857600.")]
-    public int LogImageMaxBytes { get; set; } = 5 * 1024 * 1024;
+    public int LogImageMaxBytes { get; set; } = DefaultLogImageMaxBytes;
 
     /// <summary>Predictions waiting to be logged; more are dropped (and counted), never waited for.</summary>
     [ConfigurationKeyName("MLFLOW_QUEUE_CAPACITY")]
     [Range(1, 100_000, ErrorMessage = "MLFLOW_QUEUE_CAPACITY must be between 1 and 100000.")]
-    public int QueueCapacity { get; set; } = 1000;
+    public int QueueCapacity { get; set; } = DefaultQueueCapacity;
 
     /// <summary>Seconds one HTTP attempt may take (the Python client's default is 120).</summary>
     [ConfigurationKeyName("MLFLOW_HTTP_REQUEST_TIMEOUT")]
     [Range(1, 3600, ErrorMessage = "MLFLOW_HTTP_REQUEST_TIMEOUT must be between 1 and 3600 seconds.")]
-    public int HttpRequestTimeoutSeconds { get; set; } = 120;
+    public int HttpRequestTimeoutSeconds { get; set; } = DefaultHttpRequestTimeoutSeconds;
 
     /// <summary>Retries of a transient failure (connection, 429, 5xx); the Python client's default is 7.</summary>
     [ConfigurationKeyName("MLFLOW_HTTP_REQUEST_MAX_RETRIES")]
     [Range(0, 20, ErrorMessage = "MLFLOW_HTTP_REQUEST_MAX_RETRIES must be between 0 and 20.")]
-    public int HttpRequestMaxRetries { get; set; } = 7;
+    public int HttpRequestMaxRetries { get; set; } = DefaultHttpRequestMaxRetries;
 
     /// <summary>Seconds before the first retry, doubled at each one, as the Python client does.</summary>
     [ConfigurationKeyName("MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR")]
     [Range(0, 120, ErrorMessage = "MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR must be between 0 and 120 seconds.")]
-    public double HttpRequestBackoffFactorSeconds { get; set; } = 2;
+    public double HttpRequestBackoffFactorSeconds { get; set; } = DefaultHttpRequestBackoffFactorSeconds;
 
     /// <summary>A registered model to serve: <c>models:/name/version</c> or <c>models:/name@alias</c>.</summary>
     [ConfigurationKeyName("MODEL_URI")]
@@ -64,11 +78,7 @@ public sealed class MLflowOptions : IValidatableObject
     /// <summary>Where registered models are downloaded before they are loaded.</summary>
     [ConfigurationKeyName("MODEL_CACHE_DIR")]
     [Required(ErrorMessage = "MODEL_CACHE_DIR must not be empty.")]
-    public string ModelCacheDirectory { get; set; } = Path.Combine(Path.GetTempPath(), "image-classifier", "models");
-
-    /// <summary>Read only to refuse two model sources at once.</summary>
-    [ConfigurationKeyName("MODEL_PATH")]
-    public string? ModelPath { get; set; }
+    public string ModelCacheDirectory { get; set; } = DefaultModelCacheDirectory;
 
     /// <summary>True when <c>MLFLOW_TRACKING_URI</c> is set (an empty value counts as unset).</summary>
     public bool TrackingEnabled => !string.IsNullOrWhiteSpace(TrackingUri);
@@ -103,11 +113,6 @@ public sealed class MLflowOptions : IValidatableObject
         if (!TrackingEnabled)
         {
             yield return new ValidationResult("MODEL_URI needs MLFLOW_TRACKING_URI: the registry is on the tracking server.", [nameof(ModelUri)]);
-        }
-
-        if (!string.IsNullOrWhiteSpace(ModelPath))
-        {
-            yield return new ValidationResult("MODEL_URI and MODEL_PATH name two models: set only one.", [nameof(ModelUri)]);
         }
     }
 }

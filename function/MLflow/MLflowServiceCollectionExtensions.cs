@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text;
+using ImageClassifier.Inference;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
@@ -53,15 +54,16 @@ public static class MLflowServiceCollectionExtensions
         services.AddSingleton<MLflowArtifactClient>();
         services.AddSingleton<MLflowRegistryClient>();
         services.AddSingleton<RegisteredModelSource>();
+        services.AddSingleton<IModelSource>(provider => provider.GetRequiredService<RegisteredModelSource>());
 
         services.AddSingleton<MLflowTrackingMetrics>();
         services.AddSingleton<PendingPredictions>();
         services.AddSingleton<PredictionRunLogger>();
         services.AddSingleton<MLflowPredictionTracker>();
-        services.AddSingleton<IPredictionTracker>(provider =>
+        services.Replace(ServiceDescriptor.Singleton<IPredictionTracker>(provider =>
             provider.GetRequiredService<IOptions<MLflowOptions>>().Value.TrackingEnabled
                 ? provider.GetRequiredService<MLflowPredictionTracker>()
-                : DisabledPredictionTracker.Instance);
+                : DisabledPredictionTracker.Instance));
         services.AddHostedService<PredictionTrackingService>();
         return services;
     }

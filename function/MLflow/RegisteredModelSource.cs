@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
+using ImageClassifier.Inference;
 using Microsoft.Extensions.Options;
 
 namespace ImageClassifier.MLflow;
@@ -14,7 +15,7 @@ public sealed partial class RegisteredModelSource(
     MLflowArtifactClient artifacts,
     IOptions<MLflowOptions> options,
     TimeProvider timeProvider,
-    ILogger<RegisteredModelSource> logger)
+    ILogger<RegisteredModelSource> logger) : IModelSource
 {
     /// <summary>The file names, at the model's root, of labels a model may carry (one class a line).</summary>
     public static IReadOnlyList<string> LabelFileNames { get; } = ["labels.txt", "synset.txt"];
@@ -26,6 +27,16 @@ public sealed partial class RegisteredModelSource(
     /// <summary>The model asked for, or null when <c>MODEL_URI</c> is unset.</summary>
     public RegisteredModelUri? Requested =>
         RegisteredModelUri.TryParse(options.Value.ModelUri, out var uri) ? uri : null;
+
+    public string Setting => "MODEL_URI";
+
+    public bool IsRequested => Requested is not null;
+
+    public async Task<SourcedModel> FetchAsync(CancellationToken cancellationToken)
+    {
+        var files = await DownloadAsync(cancellationToken);
+        return new SourcedModel(files.Name, files.ModelPath, files.LabelsPath, files.Sha256);
+    }
 
     /// <summary>Downloads the requested model, retrying until it succeeds or the host stops.</summary>
     public async Task<RegisteredModelFiles> DownloadAsync(CancellationToken cancellationToken)

@@ -35,17 +35,15 @@ public static class ObservabilityHosting
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<FunctionMetrics>();
         builder.Services.AddSingleton<FunctionTracing>();
         builder.Services.AddSingleton<StageRecorder>();
-        builder.Services.AddSingleton<RequestLog>();
 
         // Tracing is on even without an exporter: the spans are what carries an incoming
         // traceparent on to the image fetch and into the reply event.
         var openTelemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(TelemetryNames.ServiceName))
             .WithMetrics(metrics => metrics
-                .AddMeter(TelemetryNames.MeterName)
+                .AddMeter(TelemetryNames.MeterName, TelemetryNames.FeatureMeterNames)
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 // Every scrape sees the counts as they are; the exporter's default would replay one for 300 ms.
@@ -65,8 +63,6 @@ public static class ObservabilityHosting
 
     public static WebApplication MapMetrics(this WebApplication app)
     {
-        // The instruments exist once their singleton does: made now, the first scrape shows the model gauge.
-        app.Services.GetRequiredService<FunctionMetrics>();
         app.MapPrometheusScrapingEndpoint(MetricsPath);
         return app;
     }

@@ -6,8 +6,11 @@ public static class TelemetryNames
     /// <summary>The service name in traces and exported metrics (OTEL_SERVICE_NAME overrides it).</summary>
     public const string ServiceName = "image-classifier";
 
-    /// <summary>The <see cref="System.Diagnostics.Metrics.Meter"/> of every instrument in <see cref="FunctionMetrics"/>.</summary>
+    /// <summary>The <see cref="System.Diagnostics.Metrics.Meter"/> each feature's instruments are on.</summary>
     public const string MeterName = "ImageClassifier";
+
+    /// <summary>Meters a feature keeps apart, such as <c>ImageClassifier.MLflow</c>.</summary>
+    public const string FeatureMeterNames = MeterName + ".*";
 
     /// <summary>The <see cref="System.Diagnostics.ActivitySource"/> of the request and stage spans.</summary>
     public const string ActivitySourceName = "ImageClassifier";

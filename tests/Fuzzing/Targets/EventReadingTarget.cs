@@ -1,6 +1,9 @@
+using ImageClassifier.Delivery;
+using ImageClassifier.Edge;
+using ImageClassifier.Failures;
 using ImageClassifier.Fetching;
-using ImageClassifier.Http;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace ImageClassifier.Fuzzing;
@@ -14,9 +17,13 @@ namespace ImageClassifier.Fuzzing;
 internal sealed class EventReadingTarget
 {
     private readonly RequestReader reader = new(
-        new CloudEventHttpBinding(), Options.Create(new EdgeOptions()), Options.Create(new FunctionOptions()), Options.Create(new BatchOptions()));
+        new CloudEventHttpBinding(),
+        new BodyLimits(Options.Create(new EdgeOptions()), Options.Create(new FetchOptions())),
+        Options.Create(new FunctionOptions()),
+        Options.Create(new BatchOptions()));
 
-    private readonly UrlPolicy urlPolicy = new(new FetchOptions());
+    private readonly UrlPolicy urlPolicy = new(
+        new FetchOptions(), new ServiceCollection().AddMetrics().AddSingleton<FetchMetrics>().BuildServiceProvider().GetRequiredService<FetchMetrics>());
 
     /// <summary>Returns "accepted", "own-reply" or the problem slug the edge would answer with.</summary>
     public async Task<string> RunAsync(FuzzInput input, CancellationToken cancellationToken)
@@ -49,7 +56,7 @@ internal sealed class EventReadingTarget
         }
         catch (ClassificationException failure)
         {
-            return failure.Problem;
+            return failure.Type.Slug;
         }
     }
 }

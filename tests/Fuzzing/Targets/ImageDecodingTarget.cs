@@ -1,3 +1,4 @@
+using ImageClassifier.Failures;
 using ImageClassifier.Imaging;
 using Microsoft.Extensions.Options;
 
@@ -27,7 +28,7 @@ internal sealed class ImageDecodingTarget(int maxImagePixels)
         }
         catch (ClassificationException failure)
         {
-            return failure.Problem;
+            return failure.Type.Slug;
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Text;
-using ImageClassifier.Http;
+using ImageClassifier.Delivery;
+using ImageClassifier.Edge;
 
 namespace ImageClassifier.Fuzzing;
 

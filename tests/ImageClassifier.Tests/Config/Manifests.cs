@@ -9,6 +9,7 @@ public static class Manifests
     public const string Workload = "workload.yaml";
     public const string Func = "config/func.yaml";
     public const string Trigger = "config/trigger.yaml";
+    public const string TestPipeline = "config/tekton/pipeline.yaml";
 
     /// <summary>The manifests that run the function, for theories over all of them.</summary>
     public static TheoryData<string> Running => new() { Service, Workload, Func };

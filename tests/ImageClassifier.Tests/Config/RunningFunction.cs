@@ -8,18 +8,10 @@ using Microsoft.Extensions.Options;
 namespace ImageClassifier.Tests.Config;
 
 /// <summary>An xunit fixture: the function in-process with its default settings, to read what it listens on and maps.</summary>
-public sealed class RunningFunction : IAsyncLifetime
+public sealed class RunningFunction : ReadyFunction
 {
-    private readonly FunctionApp _app = new();
-
-    public HttpClient Client { get; private set; } = null!;
-
-    public async Task InitializeAsync() => Client = await _app.CreateReadyClientAsync();
-
-    public async Task DisposeAsync() => await _app.DisposeAsync();
-
     /// <summary>The paths the app serves health checks on, as its own endpoint table lists them.</summary>
-    public IReadOnlySet<string> HealthCheckPaths() => _app.Services.GetRequiredService<EndpointDataSource>().Endpoints
+    public IReadOnlySet<string> HealthCheckPaths() => Services.GetRequiredService<EndpointDataSource>().Endpoints
         .OfType<RouteEndpoint>()
         .Where(endpoint => endpoint.DisplayName == "Health checks")
         .Select(endpoint => endpoint.RoutePattern.RawText!)
@@ -32,7 +24,7 @@ public sealed class RunningFunction : IAsyncLifetime
     /// </summary>
     public int DefaultListenPort()
     {
-        var kestrel = _app.Services.GetRequiredService<IOptions<KestrelServerOptions>>().Value;
+        var kestrel = Services.GetRequiredService<IOptions<KestrelServerOptions>>().Value;
         var configured = typeof(KestrelServerOptions)
             .GetProperty("CodeBackedListenOptions", BindingFlags.Instance | BindingFlags.NonPublic)?
             .GetValue(kestrel) as IEnumerable<ListenOptions>

@@ -8,7 +8,7 @@ namespace ImageClassifier.Tests.Config;
 public static partial class Settings
 {
     /// <summary>Requests the function handles at once by default: the admission limit the manifests must match.</summary>
-    public static int AdmissionLimit { get; } = new ImageClassifier.Http.AdmissionOptions().MaxConcurrentRequests;
+    public static int AdmissionLimit { get; } = ImageClassifier.Hosting.AdmissionOptions.DefaultMaxConcurrentRequests;
 
     /// <summary>
     /// Bound names the manifests leave unset on purpose: unset LABELS_PATH means the labels

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using ImageClassifier.Fetching;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace ImageClassifier.Tests.Fetching;
@@ -41,5 +42,6 @@ public class GuardedConnectorTests
     }
 
     private static GuardedConnector Connector(bool allowPrivate) =>
-        new(Options.Create(new FetchOptions { AllowPrivateNetworks = allowPrivate }));
+        new(Options.Create(new FetchOptions { AllowPrivateNetworks = allowPrivate }),
+            new ServiceCollection().AddMetrics().AddSingleton<FetchMetrics>().BuildServiceProvider().GetRequiredService<FetchMetrics>());
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using ImageClassifier.Failures;
 using ImageClassifier.Fetching;
 using ImageClassifier.Tests.Harness;
 using Microsoft.AspNetCore.Http;
@@ -54,8 +55,7 @@ public sealed class HttpImageFetcherTests : IDisposable
 
         var failure = await FailureAsync(Fetcher(), server.Url("/missing.jpg"));
 
-        Assert.Equal(FailureKind.ImageUnusable, failure.Kind);
-        Assert.Equal("image-not-found", failure.Problem);
+        Assert.Equal(Problems.ImageNotFound, failure.Type);
         Assert.Equal(1, server.RequestCount);
     }
 
@@ -66,8 +66,7 @@ public sealed class HttpImageFetcherTests : IDisposable
 
         var failure = await FailureAsync(Fetcher(), server.Url("/secret.jpg"));
 
-        Assert.Equal(FailureKind.ImageUnusable, failure.Kind);
-        Assert.Equal("upstream-rejected", failure.Problem);
+        Assert.Equal(Problems.UpstreamRejected, failure.Type);
         Assert.Equal(1, server.RequestCount);
     }
 
@@ -100,8 +99,7 @@ public sealed class HttpImageFetcherTests : IDisposable
 
         var failure = await FailureAsync(Fetcher(new() { ["FETCH_MAX_RETRIES"] = "3" }), server.Url("/busy.jpg"));
 
-        Assert.Equal(FailureKind.UpstreamFailed, failure.Kind);
-        Assert.Equal("upstream-failed", failure.Problem);
+        Assert.Equal(Problems.UpstreamFailed, failure.Type);
         Assert.Equal(1 + 3, server.RequestCount);
     }
 
@@ -116,8 +114,7 @@ public sealed class HttpImageFetcherTests : IDisposable
 
         var failure = await FailureAsync(Fetcher(new() { ["FETCH_MAX_BYTES"] = "1024" }), server.Url("/big.jpg"));
 
-        Assert.Equal(FailureKind.ImageUnusable, failure.Kind);
-        Assert.Equal("image-too-large", failure.Problem);
+        Assert.Equal(Problems.ImageTooLarge, failure.Type);
     }
 
     [Fact]
@@ -135,8 +132,7 @@ public sealed class HttpImageFetcherTests : IDisposable
 
         var failure = await FailureAsync(Fetcher(new() { ["FETCH_MAX_BYTES"] = "1024" }), server.Url("/endless.jpg"));
 
-        Assert.Equal(FailureKind.ImageUnusable, failure.Kind);
-        Assert.Equal("image-too-large", failure.Problem);
+        Assert.Equal(Problems.ImageTooLarge, failure.Type);
     }
 
     [Fact]
@@ -155,8 +151,7 @@ public sealed class HttpImageFetcherTests : IDisposable
 
         var failure = await FailureAsync(Fetcher(new() { ["FETCH_TIMEOUT_SECONDS"] = "1" }), server.Url("/slow.jpg"));
 
-        Assert.Equal(FailureKind.UpstreamTimeout, failure.Kind);
-        Assert.Equal("upstream-timeout", failure.Problem);
+        Assert.Equal(Problems.UpstreamTimeout, failure.Type);
         Assert.Equal(1, server.RequestCount);
     }
 
@@ -194,8 +189,7 @@ public sealed class HttpImageFetcherTests : IDisposable
 
         var failure = await FailureAsync(Fetcher(), server.Url("/loop"));
 
-        Assert.Equal(FailureKind.UpstreamFailed, failure.Kind);
-        Assert.Equal("too-many-redirects", failure.Problem);
+        Assert.Equal(Problems.TooManyRedirects, failure.Type);
         Assert.Equal(1 + 3, server.RequestCount);
     }
 
@@ -210,8 +204,7 @@ public sealed class HttpImageFetcherTests : IDisposable
 
         var failure = await FailureAsync(Fetcher(), server.Url("/sneaky.jpg"));
 
-        Assert.Equal(FailureKind.UrlRefused, failure.Kind);
-        Assert.Equal("url-refused", failure.Problem);
+        Assert.Equal(Problems.UrlRefused, failure.Type);
         Assert.Equal(1, server.RequestCount);
     }
 
@@ -220,8 +213,7 @@ public sealed class HttpImageFetcherTests : IDisposable
     {
         var failure = await FailureAsync(Fetcher(), new Uri($"http://127.0.0.1:{UnusedPort()}/cat.jpg"));
 
-        Assert.Equal(FailureKind.UpstreamFailed, failure.Kind);
-        Assert.Equal("upstream-failed", failure.Problem);
+        Assert.Equal(Problems.UpstreamFailed, failure.Type);
     }
 
     [Theory]
@@ -235,8 +227,7 @@ public sealed class HttpImageFetcherTests : IDisposable
 
         var failure = await FailureAsync(fetcher, new Uri($"http://{host}:{server.Port}/cat.jpg"));
 
-        Assert.Equal(FailureKind.UrlRefused, failure.Kind);
-        Assert.Equal("url-refused", failure.Problem);
+        Assert.Equal(Problems.UrlRefused, failure.Type);
         Assert.Equal(0, server.RequestCount);
     }
 
@@ -245,7 +236,7 @@ public sealed class HttpImageFetcherTests : IDisposable
     {
         var failure = await FailureAsync(Fetcher(), new Uri("ftp://127.0.0.1/cat.jpg"));
 
-        Assert.Equal(FailureKind.UrlRefused, failure.Kind);
+        Assert.Equal(422, failure.Type.Status);
     }
 
     [Fact]

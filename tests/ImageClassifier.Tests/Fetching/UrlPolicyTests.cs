@@ -1,10 +1,27 @@
+using ImageClassifier.Failures;
 using ImageClassifier.Fetching;
+using ImageClassifier.Tests.Harness;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ImageClassifier.Tests.Fetching;
 
-public class UrlPolicyTests
+public sealed class UrlPolicyTests : IDisposable
 {
-    private static readonly UrlPolicy AnyPort = new(new FetchOptions());
+    private readonly ServiceProvider metrics = new ServiceCollection().AddMetrics().AddSingleton<FetchMetrics>().BuildServiceProvider();
+    private readonly CounterRecorder counters;
+    private readonly UrlPolicy anyPort;
+
+    public UrlPolicyTests()
+    {
+        counters = new CounterRecorder(metrics);
+        anyPort = Policy(new FetchOptions());
+    }
+
+    public void Dispose()
+    {
+        counters.Dispose();
+        metrics.Dispose();
+    }
 
     [Theory]
     [InlineData("http://example.com/cat.jpg")]
@@ -15,7 +32,7 @@ public class UrlPolicyTests
     public void Accepts_an_absolute_http_or_https_url(string url)
     {
         var uri = new Uri(url);
-        Assert.Same(uri, AnyPort.Check(uri));
+        Assert.Same(uri, anyPort.Check(uri));
     }
 
     [Theory]
@@ -28,9 +45,8 @@ public class UrlPolicyTests
     [InlineData("https://user@example.com/cat.jpg")]
     public void Refuses_other_schemes_and_credentials(string url)
     {
-        var failure = Assert.Throws<ClassificationException>(() => AnyPort.Check(new Uri(url)));
-        Assert.Equal(FailureKind.UrlRefused, failure.Kind);
-        Assert.Equal("url-refused", failure.Problem);
+        var failure = Assert.Throws<ClassificationException>(() => anyPort.Check(new Uri(url)));
+        Assert.Equal(Problems.UrlRefused, failure.Type);
         Assert.DoesNotContain("secret", failure.Message, StringComparison.Ordinal);
     }
 
@@ -41,9 +57,8 @@ public class UrlPolicyTests
     [InlineData("")]
     public void Calls_a_relative_or_empty_url_invalid(string url)
     {
-        var failure = Assert.Throws<ClassificationException>(() => AnyPort.Check(new Uri(url, UriKind.Relative)));
-        Assert.Equal(FailureKind.BadRequest, failure.Kind);
-        Assert.Equal("invalid-url", failure.Problem);
+        var failure = Assert.Throws<ClassificationException>(() => anyPort.Check(new Uri(url, UriKind.Relative)));
+        Assert.Equal(Problems.InvalidUrl, failure.Type);
     }
 
     [Theory]
@@ -54,7 +69,7 @@ public class UrlPolicyTests
     [InlineData("https://example.com:6379/cat.jpg", false)]
     public void Holds_to_the_port_allow_list_when_one_is_set(string url, bool allowed)
     {
-        var policy = new UrlPolicy(new FetchOptions { AllowedPorts = "80, 443,8080" });
+        var policy = Policy(new FetchOptions { AllowedPorts = "80, 443,8080" });
         var uri = new Uri(url);
 
         if (allowed)
@@ -63,7 +78,24 @@ public class UrlPolicyTests
         }
         else
         {
-            Assert.Equal("url-refused", Assert.Throws<ClassificationException>(() => policy.Check(uri)).Problem);
+            Assert.Equal(Problems.UrlRefused, Assert.Throws<ClassificationException>(() => policy.Check(uri)).Type);
         }
     }
+
+    [Theory]
+    [InlineData("ftp://example.com/cat.jpg", RefusalReason.Scheme)]
+    [InlineData("file:///etc/passwd", RefusalReason.Scheme)]
+    [InlineData("https://user:secret@example.com/cat.jpg", RefusalReason.Credentials)]
+    [InlineData("https://example.com:8443/cat.jpg", RefusalReason.Other)]
+    public void Counts_each_refusal_under_the_reason_it_was_refused_for(string url, string reason)
+    {
+        var policy = Policy(new FetchOptions { AllowedPorts = "443" });
+
+        Assert.Throws<ClassificationException>(() => policy.Check(new Uri(url)));
+
+        Assert.Equal(1, counters.Total("imageclassifier.fetch.refused", reason));
+        Assert.Equal(1, counters.Total("imageclassifier.fetch.refused"));
+    }
+
+    private UrlPolicy Policy(FetchOptions options) => new(options, metrics.GetRequiredService<FetchMetrics>());
 }

@@ -1,14 +1,18 @@
-using System.Net;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace ImageClassifier.Tests.Harness;
 
 /// <summary>
-/// The function in-process, configured as its environment variables would configure it. By
-/// default it may fetch from loopback, since the image hosts of the tests live there.
+/// The function in-process, configured as its environment variables would configure it, with
+/// every log entry captured and, for a test that needs it, some services replaced. By default it
+/// may fetch from loopback, since the image hosts of the tests live there.
 /// </summary>
-public sealed class FunctionApp(IReadOnlyDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
+public class FunctionApp(IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+    : WebApplicationFactory<Program>
 {
     private static readonly Dictionary<string, string?> Defaults = new(StringComparer.Ordinal)
     {
@@ -17,21 +21,20 @@ public sealed class FunctionApp(IReadOnlyDictionary<string, string?>? settings =
         ["SHUTDOWN_DRAIN_SECONDS"] = "0",
     };
 
+    public CapturedLogs Logs { get; } = new();
+
     /// <summary>Starts the app and waits until /readyz says the model is loaded and warmed.</summary>
     public async Task<HttpClient> CreateReadyClientAsync()
     {
         var client = CreateClient();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (true)
-        {
-            using var ready = await client.GetAsync(new Uri("/readyz", UriKind.Relative), timeout.Token);
-            if (ready.StatusCode == HttpStatusCode.OK)
-            {
-                return client;
-            }
+        await Readiness.WaitAsync(client, new Uri("/readyz", UriKind.Relative));
+        OnReady();
+        return client;
+    }
 
-            await Task.Delay(50, timeout.Token);
-        }
+    /// <summary>What a kind of test app does once the function is ready, before the test goes on.</summary>
+    protected virtual void OnReady()
+    {
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -40,5 +43,17 @@ public sealed class FunctionApp(IReadOnlyDictionary<string, string?>? settings =
         {
             builder.UseSetting(key, value);
         }
+
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
+        builder.ConfigureTestServices(replace =>
+        {
+            ConfigureServices(replace);
+            services?.Invoke(replace);
+        });
+    }
+
+    /// <summary>Services a kind of test app replaces, before the test's own replacements.</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
     }
 }

@@ -37,17 +37,8 @@ public sealed class LoopbackFunction : IAsyncDisposable
         Assert.True(IPAddress.IsLoopback(IPAddress.Parse(function.BaseAddress.Host)), $"The function listens on {address}, not on loopback.");
 
         using var client = new HttpClient { BaseAddress = function.BaseAddress };
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (true)
-        {
-            using var ready = await client.GetAsync(new Uri("readyz", UriKind.Relative), timeout.Token);
-            if (ready.StatusCode == HttpStatusCode.OK)
-            {
-                return function;
-            }
-
-            await Task.Delay(50, timeout.Token);
-        }
+        await Readiness.WaitAsync(client, new Uri("readyz", UriKind.Relative));
+        return function;
     }
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();

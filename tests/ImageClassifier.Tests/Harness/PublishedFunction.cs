@@ -7,11 +7,14 @@ using System.Net.Sockets;
 namespace ImageClassifier.Tests.Harness;
 
 /// <summary>
-/// The function as a buildpack image runs it: <c>dotnet publish</c> into a temporary folder,
-/// then the Procfile's <c>web</c> command started there by a shell, with <c>PORT</c> set.
+/// The function as a buildpack image runs it: the Procfile's <c>web</c> command, started by a
+/// shell in the output of <c>dotnet publish</c>, with <c>PORT</c> set. The function is published
+/// once per test run, behind one lock, and every published process runs from that one output.
 /// </summary>
 public sealed class PublishedFunction : IAsyncDisposable
 {
+    private static readonly Lazy<Task<string>> Published = new(PublishAsync);
+
     private readonly Process _process;
     private readonly string _folder;
 
@@ -35,12 +38,9 @@ public sealed class PublishedFunction : IAsyncDisposable
     /// <summary>What the process wrote to stdout and stderr so far, for failure messages.</summary>
     public string Output => string.Join('\n', _output);
 
-    public static async Task<PublishedFunction> PublishAndStartAsync(IReadOnlyDictionary<string, string> environment)
+    public static async Task<PublishedFunction> StartAsync(IReadOnlyDictionary<string, string> environment)
     {
-        var folder = Directory.CreateTempSubdirectory("image-classifier-publish-").FullName;
-        var (exitCode, output) = await ChildProcess.RunAsync("dotnet", "publish", Path.Combine(RepositoryRoot.Path, "function"), "-c", "Release", "-o", folder);
-        Assert.True(exitCode == 0, $"dotnet publish failed:\n{output}");
-
+        var folder = await Published.Value;
         var port = FreeLoopbackPort();
         var start = ChildProcess.StartInfo("bash", "-c", WebCommand());
         start.WorkingDirectory = folder;
@@ -65,28 +65,9 @@ public sealed class PublishedFunction : IAsyncDisposable
             .Select(line => line.Split(':', 2))
             .Single(parts => parts.Length == 2 && parts[0].Trim() == "web")[1].Trim();
 
-    public async Task WaitUntilReadyAsync(HttpClient client)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (true)
-        {
-            Assert.False(_process.HasExited, $"The web process exited with {(_process.HasExited ? _process.ExitCode : 0)}.");
-            try
-            {
-                using var ready = await client.GetAsync(new Uri(BaseAddress, "/readyz"), timeout.Token);
-                if (ready.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-
-            await Task.Delay(100, timeout.Token);
-        }
-    }
+    public Task WaitUntilReadyAsync(HttpClient client) =>
+        Readiness.WaitAsync(client, new Uri(BaseAddress, "/readyz"),
+            () => _process.HasExited ? $"The web process exited with {_process.ExitCode}:\n{Output}" : null);
 
     /// <summary>Sends SIGTERM, as the kubelet does when a pod is deleted (Process.Kill would be SIGKILL).</summary>
     public async Task TerminateAsync()
@@ -112,7 +93,19 @@ public sealed class PublishedFunction : IAsyncDisposable
         }
 
         _process.Dispose();
-        Directory.Delete(_folder, recursive: true);
+    }
+
+    /// <summary>
+    /// Publishes <c>function/</c> as the buildpack does. Two publishes at once would share
+    /// <c>obj/</c> and fight over its files, so there is one, and it is removed when the test run ends.
+    /// </summary>
+    private static async Task<string> PublishAsync()
+    {
+        var folder = Directory.CreateTempSubdirectory("image-classifier-publish-").FullName;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(folder, recursive: true);
+        var (exitCode, output) = await ChildProcess.RunAsync("dotnet", "publish", Path.Combine(RepositoryRoot.Path, "function"), "-c", "Release", "-o", folder);
+        Assert.True(exitCode == 0, $"dotnet publish failed:\n{output}");
+        return folder;
     }
 
     private void Keep(string? line)

@@ -1,7 +1,6 @@
 using ImageClassifier.Fetching;
 using ImageClassifier.Imaging;
 using ImageClassifier.Inference;
-using ImageClassifier.MLflow;
 using ImageClassifier.Observability;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -13,14 +12,12 @@ public static class TestFunc
 {
     public static Func Create(
         IImageFetcher fetcher, IImageLoader loader, ITensorWriter writer, IClassifier classifier, IPredictionTracker? tracker = null) =>
-        new(fetcher, loader, writer, classifier, Stages(classifier), Options.Create(new FunctionOptions()),
+        new(fetcher, new ImagePreprocessor(loader, writer), classifier, Stages(), Options.Create(new FunctionOptions()),
             tracker ?? DisabledPredictionTracker.Instance);
 
-    private static StageRecorder Stages(IClassifier classifier) => new ServiceCollection()
+    private static StageRecorder Stages() => new ServiceCollection()
         .AddMetrics()
-        .AddSingleton(classifier)
         .AddSingleton(TimeProvider.System)
-        .AddSingleton<FunctionMetrics>()
         .AddSingleton<FunctionTracing>()
         .AddSingleton<StageRecorder>()
         .BuildServiceProvider()

@@ -1,3 +1,4 @@
+using ImageClassifier.Failures;
 using ImageClassifier.Imaging;
 using Microsoft.Extensions.Options;
 using SixLabors.ImageSharp.Formats.Webp;
@@ -50,7 +51,7 @@ public class AnimatedWebpTests
 
         var failure = Assert.Throws<ClassificationException>(() => Loader().Load(truncated));
 
-        Assert.Equal(FailureKind.ImageUnusable, failure.Kind);
+        Assert.Equal(422, failure.Type.Status);
     }
 
     private static ImageSharpLoader Loader() => new(Options.Create(new ImagingOptions()));

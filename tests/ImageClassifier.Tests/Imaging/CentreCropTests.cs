@@ -1,5 +1,5 @@
+using ImageClassifier.Failures;
 using ImageClassifier.Imaging;
-using ImageClassifier.Inference;
 using SixLabors.ImageSharp;
 
 namespace ImageClassifier.Tests.Imaging;
@@ -39,6 +39,6 @@ public class CentreCropTests
     {
         var failure = Assert.Throws<ClassificationException>(() => CentreCrop.For(new Size(width, height), PreprocessingSpec.ImageNet));
 
-        Assert.Equal("image-too-elongated", failure.Problem);
+        Assert.Equal(Problems.ImageTooElongated, failure.Type);
     }
 }

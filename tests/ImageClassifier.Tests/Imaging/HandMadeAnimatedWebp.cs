@@ -11,9 +11,11 @@ namespace ImageClassifier.Tests.Imaging;
 /// </summary>
 internal static class HandMadeAnimatedWebp
 {
+    /// <summary>The width and height of every frame.</summary>
+    public const int Side = 8;
+
     public static byte[] WithFrames(WebpFileFormatType format, params Rgba32[] colours)
     {
-        const int Side = 8;
         using var body = new MemoryStream();
         body.Write("WEBP"u8);
         WriteChunk(body, "VP8X", [0x12, 0, 0, 0, .. UInt24(Side - 1), .. UInt24(Side - 1)]);

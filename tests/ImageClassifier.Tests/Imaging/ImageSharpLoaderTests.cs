@@ -1,3 +1,4 @@
+using ImageClassifier.Failures;
 using ImageClassifier.Imaging;
 using Microsoft.Extensions.Options;
 using SixLabors.ImageSharp;
@@ -138,8 +139,7 @@ public class ImageSharpLoaderTests
     {
         var failure = Assert.Throws<ClassificationException>(() => Load(TestImages.Read("truncated.jpg")));
 
-        Assert.Equal(FailureKind.ImageUnusable, failure.Kind);
-        Assert.Equal("image-corrupt", failure.Problem);
+        Assert.Equal(Problems.ImageCorrupt, failure.Type);
     }
 
     [Fact]
@@ -147,8 +147,7 @@ public class ImageSharpLoaderTests
     {
         var failure = Assert.Throws<ClassificationException>(() => Load(HandMadePng.WithDamagedPixelData(16, 16)));
 
-        Assert.Equal(FailureKind.ImageUnusable, failure.Kind);
-        Assert.Equal("image-corrupt", failure.Problem);
+        Assert.Equal(Problems.ImageCorrupt, failure.Type);
     }
 
     [Fact]
@@ -159,8 +158,7 @@ public class ImageSharpLoaderTests
 
         var failure = Assert.Throws<ClassificationException>(() => Load(bytes));
 
-        Assert.Equal(FailureKind.ImageUnusable, failure.Kind);
-        Assert.Equal("not-an-image", failure.Problem);
+        Assert.Equal(Problems.NotAnImage, failure.Type);
     }
 
     [Fact]
@@ -168,7 +166,7 @@ public class ImageSharpLoaderTests
     {
         var failure = Assert.Throws<ClassificationException>(() => Load(ReadOnlyMemory<byte>.Empty));
 
-        Assert.Equal("not-an-image", failure.Problem);
+        Assert.Equal(Problems.NotAnImage, failure.Type);
     }
 
     [Fact]
@@ -176,7 +174,7 @@ public class ImageSharpLoaderTests
     {
         var failure = Assert.Throws<ClassificationException>(() => Load(EncodeGradient(4, 4, (i, s) => i.SaveAsTiff(s))));
 
-        Assert.Equal("not-an-image", failure.Problem);
+        Assert.Equal(Problems.NotAnImage, failure.Type);
     }
 
     [Theory]
@@ -186,8 +184,7 @@ public class ImageSharpLoaderTests
     {
         var failure = Assert.Throws<ClassificationException>(() => Load(HandMadePng.WithHeader(width, height)));
 
-        Assert.Equal(FailureKind.ImageUnusable, failure.Kind);
-        Assert.Equal("image-too-large", failure.Problem);
+        Assert.Equal(Problems.ImageTooManyPixels, failure.Type);
         Assert.Null(failure.InnerException);
     }
 
@@ -200,7 +197,7 @@ public class ImageSharpLoaderTests
         var failure = Assert.Throws<ClassificationException>(() => Load(png, maxPixels: 99));
 
         Assert.Equal(10, atTheLimit.Width);
-        Assert.Equal("image-too-large", failure.Problem);
+        Assert.Equal(Problems.ImageTooManyPixels, failure.Type);
     }
 
     [Fact]

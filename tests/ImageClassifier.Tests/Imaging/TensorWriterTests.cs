@@ -1,3 +1,4 @@
+using ImageClassifier.Failures;
 using ImageClassifier.Imaging;
 using ImageClassifier.Inference;
 using SixLabors.ImageSharp;
@@ -136,8 +137,7 @@ public class TensorWriterTests
 
         var failure = Assert.Throws<ClassificationException>(() => new TensorWriter().Write(image, Spec, new float[Spec.TensorLength]));
 
-        Assert.Equal(FailureKind.ImageUnusable, failure.Kind);
-        Assert.Equal("image-too-elongated", failure.Problem);
+        Assert.Equal(Problems.ImageTooElongated, failure.Type);
     }
 
     private static float[] Write(Image<Rgb24> image)

@@ -1,7 +1,7 @@
 using ImageClassifier.Imaging;
 using ImageClassifier.Inference;
 using ImageClassifier.Tests.Harness;
-using ImageClassifier.Tests.Http;
+using ImageClassifier.Tests.Harness.Fakes;
 using Microsoft.Extensions.Options;
 
 namespace ImageClassifier.Tests.Inference;
@@ -121,5 +121,5 @@ public sealed class BatchedInferenceTests : IAsyncLifetime
     private static OnnxClassifier New(InferenceOptions options) => new(Options.Create(options));
 
     private static Task<ModelBundle> MobileNetAsync() =>
-        new ModelBundleResolver(Options.Create(new InferenceOptions())).ResolveAsync(CancellationToken.None);
+        new ModelBundleResolver(Options.Create(new InferenceOptions()), []).ResolveAsync(CancellationToken.None);
 }

@@ -1,3 +1,5 @@
+using ImageClassifier.Failures;
+using ImageClassifier.Imaging;
 using ImageClassifier.Inference;
 using Microsoft.Extensions.Options;
 
@@ -88,8 +90,7 @@ public class OnnxClassifierTests
         var error = await Assert.ThrowsAsync<ClassificationException>(
             () => classifier.ClassifyAsync(new float[10], 1, CancellationToken.None));
 
-        Assert.Equal(FailureKind.Unavailable, error.Kind);
-        Assert.NotNull(error.RetryAfterSeconds);
+        Assert.Equal(Problems.NotReady, error.Type);
     }
 
     [Fact]
@@ -104,5 +105,5 @@ public class OnnxClassifierTests
     private static OnnxClassifier NewClassifier() => new(Options.Create(new InferenceOptions()));
 
     private static Task<ModelBundle> Resolve(InferenceOptions options) =>
-        new ModelBundleResolver(Options.Create(options)).ResolveAsync(CancellationToken.None);
+        new ModelBundleResolver(Options.Create(options), []).ResolveAsync(CancellationToken.None);
 }

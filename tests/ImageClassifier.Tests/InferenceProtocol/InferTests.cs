@@ -12,7 +12,7 @@ public class InferTests(ProtocolFunction function) : IClassFixture<ProtocolFunct
     [Fact]
     public async Task A_flat_FP32_tensor_gives_the_logits_of_the_functions_own_classification()
     {
-        var tensor = function.Preprocess("chelsea.png");
+        var tensor = await function.PreprocessAsync("chelsea.png");
 
         using var response = await function.Client.PostAsync(
             Infer,
@@ -33,7 +33,7 @@ public class InferTests(ProtocolFunction function) : IClassFixture<ProtocolFunct
     [Fact]
     public async Task A_nested_batch_of_two_gives_each_images_logits_in_order()
     {
-        float[] tensors = [.. function.Preprocess("coffee.png"), .. function.Preprocess("chelsea.png")];
+        float[] tensors = [.. await function.PreprocessAsync("coffee.png"), .. await function.PreprocessAsync("chelsea.png")];
         long[] shape = [2, 3, 224, 224];
 
         using var response = await function.Client.PostAsync(Infer, InferBodies.Tensor("input", shape, "FP32", InferBodies.Nested(tensors, shape)));

@@ -1,12 +1,12 @@
 using System.Net;
-using ImageClassifier.Tests.Http;
+using ImageClassifier.Tests.Harness;
 
 namespace ImageClassifier.Tests.InferenceProtocol;
 
 /// <summary>Until the model is loaded, readiness and the model endpoints answer 503 (with Retry-After), and liveness still 200.</summary>
 public sealed class NotReadyTests : IAsyncLifetime
 {
-    private readonly FunctionAppFactory _app = new();
+    private readonly FakedFunctionApp _app = new();
 
     private HttpClient _client = null!;
 

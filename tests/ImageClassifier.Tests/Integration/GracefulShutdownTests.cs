@@ -28,7 +28,7 @@ public class GracefulShutdownTests
             await context.Response.Body.WriteAsync(coffee);
         });
         var home = Directory.CreateTempSubdirectory("image-classifier-home-");
-        await using var function = await PublishedFunction.PublishAndStartAsync(new Dictionary<string, string>
+        await using var function = await PublishedFunction.StartAsync(new Dictionary<string, string>
         {
             ["FETCH_ALLOW_PRIVATE_NETWORKS"] = "true",
             ["SHUTDOWN_DRAIN_SECONDS"] = "5",

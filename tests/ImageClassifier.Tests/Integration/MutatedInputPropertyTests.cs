@@ -162,9 +162,9 @@ public sealed class MutatedInputPropertyTests(MutatedInputPropertyTests.OfflineF
     /// <summary>The app with default settings and a fetcher that never touches the network.</summary>
     public sealed class OfflineFunction : IAsyncLifetime
     {
-        public ConfiguredFunction Instance { get; private set; } = null!;
+        public ReadyFunction Instance { get; private set; } = null!;
 
-        public async Task InitializeAsync() => Instance = await ConfiguredFunction.StartAsync(services: services =>
+        public async Task InitializeAsync() => Instance = await ReadyFunction.StartAsync(services: services =>
             services.Replace(ServiceDescriptor.Singleton<IImageFetcher>(new ChelseaFetcher())));
 
         public async Task DisposeAsync() => await Instance.DisposeAsync();

@@ -24,7 +24,7 @@ public sealed class ProblemSecrecyTests
     [Fact]
     public async Task A_url_with_a_password_is_refused_without_echoing_the_password()
     {
-        await using var function = await ConfiguredFunction.StartAsync();
+        await using var function = await ReadyFunction.StartAsync();
 
         var reply = await PostAsync(function, JsonContent.Create(new { url = $"http://admin:{Password}@127.0.0.1:1/cat.png" }));
 
@@ -39,7 +39,7 @@ public sealed class ProblemSecrecyTests
     {
         var truncated = TestImages.Read("truncated.jpg");
         var decoderText = DecoderExceptionText(truncated);
-        await using var function = await ConfiguredFunction.StartAsync();
+        await using var function = await ReadyFunction.StartAsync();
 
         var reply = await PostAsync(function, new ByteArrayContent(truncated) { Headers = { ContentType = new("image/jpeg") } });
 
@@ -52,7 +52,7 @@ public sealed class ProblemSecrecyTests
     [Fact]
     public async Task A_refused_address_names_neither_the_address_nor_the_guard_internals()
     {
-        await using var function = await ConfiguredFunction.StartAsync(new Dictionary<string, string?> { ["FETCH_ALLOW_PRIVATE_NETWORKS"] = "false" });
+        await using var function = await ReadyFunction.StartAsync(new Dictionary<string, string?> { ["FETCH_ALLOW_PRIVATE_NETWORKS"] = "false" });
 
         var reply = await PostAsync(function, JsonContent.Create(new { url = "http://2130706433:1/cat.png" }));
 
@@ -66,7 +66,7 @@ public sealed class ProblemSecrecyTests
     public async Task An_upstream_error_page_is_not_echoed()
     {
         await using var upstream = await LoopbackServer.StartAsync(routes => routes.MapGet("/{**path}", () => Results.Text(InternalText, statusCode: 403)));
-        await using var function = await ConfiguredFunction.StartAsync(new Dictionary<string, string?> { ["FETCH_ALLOW_PRIVATE_NETWORKS"] = "true" });
+        await using var function = await ReadyFunction.StartAsync(new Dictionary<string, string?> { ["FETCH_ALLOW_PRIVATE_NETWORKS"] = "true" });
 
         var reply = await PostAsync(function, JsonContent.Create(new { url = upstream.Url("/cat.png").ToString() }));
 
@@ -77,7 +77,7 @@ public sealed class ProblemSecrecyTests
     [Fact]
     public async Task A_bug_is_a_500_that_says_nothing_of_it_and_is_logged_as_an_error()
     {
-        await using var function = await ConfiguredFunction.StartAsync(services: services =>
+        await using var function = await ReadyFunction.StartAsync(services: services =>
             services.Replace(ServiceDescriptor.Singleton<IImageLoader>(new ThrowingLoader())));
 
         var reply = await PostAsync(function, Replies.ImageContent("chelsea.png"));
@@ -96,7 +96,7 @@ public sealed class ProblemSecrecyTests
         return exception.Message;
     }
 
-    private static async Task<ProblemReply> PostAsync(ConfiguredFunction function, HttpContent content)
+    private static async Task<ProblemReply> PostAsync(ReadyFunction function, HttpContent content)
     {
         using (content)
         {

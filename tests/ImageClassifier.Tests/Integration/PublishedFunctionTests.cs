@@ -11,7 +11,7 @@ public class PublishedFunctionTests
     public async Task The_published_web_process_classifies_over_http()
     {
         await using var images = await LoopbackServer.ServingAsync("chelsea.png");
-        await using var function = await PublishedFunction.PublishAndStartAsync(new Dictionary<string, string>
+        await using var function = await PublishedFunction.StartAsync(new Dictionary<string, string>
         {
             ["FETCH_ALLOW_PRIVATE_NETWORKS"] = "true",
         });

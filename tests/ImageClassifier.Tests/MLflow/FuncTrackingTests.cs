@@ -1,7 +1,6 @@
 using ImageClassifier.Fetching;
 using ImageClassifier.Imaging;
 using ImageClassifier.Inference;
-using ImageClassifier.MLflow;
 using ImageClassifier.Tests.Harness;
 using Microsoft.Extensions.Options;
 using SixLabors.ImageSharp;

@@ -1,4 +1,5 @@
 using ImageClassifier.MLflow;
+using ImageClassifier.Tests.Harness;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -39,7 +40,7 @@ public sealed class MLflowServices : IAsyncDisposable
 
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero));
 
-    public RecordingLoggerProvider Logs { get; } = new();
+    public CapturedLogs Logs { get; } = new();
 
     public CounterRecorder Counters { get; }
 

@@ -24,14 +24,13 @@ public class MLflowSettingsTests
     public void Other_URIs_are_not_model_URIs(string text) => Assert.False(RegisteredModelUri.TryParse(text, out _));
 
     [Theory]
-    [InlineData("MODEL_URI needs MLFLOW_TRACKING_URI", null, "models:/m/1", null, null)]
-    [InlineData("MLFLOW_TRACKING_URI must be an absolute http or https URL", "localhost:5000", null, null, null)]
-    [InlineData("MODEL_URI must be models:/<name>/<version>", "http://mlflow:5000", "m", null, null)]
-    [InlineData("MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD must be set together", "http://mlflow:5000", null, "me", null)]
-    [InlineData("MODEL_URI and MODEL_PATH name two models", "http://mlflow:5000", "models:/m/1", null, "/models/x.onnx")]
-    public void Bad_settings_are_refused_naming_the_variable(string message, string? tracking, string? modelUri, string? user, string? modelPath)
+    [InlineData("MODEL_URI needs MLFLOW_TRACKING_URI", null, "models:/m/1", null)]
+    [InlineData("MLFLOW_TRACKING_URI must be an absolute http or https URL", "localhost:5000", null, null)]
+    [InlineData("MODEL_URI must be models:/<name>/<version>", "http://mlflow:5000", "m", null)]
+    [InlineData("MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD must be set together", "http://mlflow:5000", null, "me")]
+    public void Bad_settings_are_refused_naming_the_variable(string message, string? tracking, string? modelUri, string? user)
     {
-        var options = new MLflowOptions { TrackingUri = tracking, ModelUri = modelUri, Username = user, ModelPath = modelPath };
+        var options = new MLflowOptions { TrackingUri = tracking, ModelUri = modelUri, Username = user };
 
         var errors = new List<ValidationResult>();
         Assert.False(Validator.TryValidateObject(options, new ValidationContext(options), errors, validateAllProperties: true));

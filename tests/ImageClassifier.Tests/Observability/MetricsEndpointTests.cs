@@ -1,22 +1,23 @@
 using System.Net;
 using System.Text;
-using ImageClassifier.Tests.Http;
+using ImageClassifier.Tests.Harness;
+using ImageClassifier.Tests.Harness.Fakes;
 
 namespace ImageClassifier.Tests.Observability;
 
 /// <summary>GET /metrics: Prometheus text whose counters move as requests are made (fakes behind the edge).</summary>
 [Collection(SerialMetricsTests.Name)]
-public sealed class MetricsEndpointTests : IDisposable
+public sealed class MetricsEndpointTests : IAsyncLifetime
 {
-    private readonly FunctionAppFactory factory = new();
-    private readonly HttpClient client;
+    private readonly FakedFunctionApp factory = new();
+    private HttpClient client = null!;
 
-    public MetricsEndpointTests() => client = factory.CreateClient();
+    public async Task InitializeAsync() => client = await factory.CreateReadyClientAsync();
 
-    public void Dispose()
+    public async Task DisposeAsync()
     {
         client.Dispose();
-        factory.Dispose();
+        await factory.DisposeAsync();
     }
 
     [Fact]

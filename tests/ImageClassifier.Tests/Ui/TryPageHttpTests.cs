@@ -2,10 +2,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
-using ImageClassifier.Tests.Http;
+using ImageClassifier.Tests.Harness;
 using ImageClassifier.Ui;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ImageClassifier.Tests.Ui;
@@ -15,30 +13,29 @@ namespace ImageClassifier.Tests.Ui;
 /// and that every other request gets exactly the answer it got before the page existed
 /// (the same app with UI_ENABLED=false, which adds no page code to the pipeline at all).
 /// </summary>
-public sealed class TryPageHttpTests : IDisposable
+public sealed class TryPageHttpTests : IAsyncLifetime
 {
     /// <summary>What Chromium sends when a person opens the URL.</summary>
     public const string BrowserAccept =
         "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8,application/signed-exchange;v=b3;q=0.7";
 
-    private readonly FunctionAppFactory _factory = new();
-    private readonly WebApplicationFactory<Program> _disabled;
-    private readonly HttpClient _client;
-    private readonly HttpClient _disabledClient;
+    private readonly FakedFunctionApp _factory = new();
+    private readonly FakedFunctionApp _disabled = new(new Dictionary<string, string?> { ["UI_ENABLED"] = "false" });
+    private HttpClient _client = null!;
+    private HttpClient _disabledClient = null!;
 
-    public TryPageHttpTests()
+    public async Task InitializeAsync()
     {
-        _disabled = _factory.WithWebHostBuilder(builder => builder.UseSetting("UI_ENABLED", "false"));
-        _client = _factory.CreateClient();
-        _disabledClient = _disabled.CreateClient();
+        _client = await _factory.CreateReadyClientAsync();
+        _disabledClient = await _disabled.CreateReadyClientAsync();
     }
 
-    public void Dispose()
+    public async Task DisposeAsync()
     {
         _client.Dispose();
         _disabledClient.Dispose();
-        _disabled.Dispose();
-        _factory.Dispose();
+        await _disabled.DisposeAsync();
+        await _factory.DisposeAsync();
     }
 
     [Fact]
@@ -199,7 +196,7 @@ public sealed class TryPageHttpTests : IDisposable
     [Fact]
     public async Task A_bad_UI_ENABLED_stops_the_start_with_its_name()
     {
-        await using var bad = _factory.WithWebHostBuilder(builder => builder.UseSetting("UI_ENABLED", "maybe"));
+        await using var bad = new FakedFunctionApp(new Dictionary<string, string?> { ["UI_ENABLED"] = "maybe" });
 
         var failure = Assert.ThrowsAny<Exception>(() => bad.CreateClient());
 

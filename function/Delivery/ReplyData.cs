@@ -1,0 +1,13 @@
+namespace ImageClassifier.Delivery;
+
+/// <summary>
+/// The reply event's data, the function's wire format. <see cref="Url"/> is left out when the
+/// request carried the image bytes rather than naming a URL.
+/// </summary>
+internal sealed record ReplyData(string? Url, ReplyModel Model, IReadOnlyList<ReplyPrediction> Predictions);
+
+/// <summary>Which model answered.</summary>
+internal sealed record ReplyModel(string Name, string Sha256);
+
+/// <summary>One class and its probability, highest first in <see cref="ReplyData.Predictions"/>.</summary>
+internal sealed record ReplyPrediction(int Index, string Synset, string Label, float Probability);

@@ -1,0 +1,26 @@
+namespace ImageClassifier.Edge;
+
+/// <summary>Registers the edge (reading requests, the CloudEvents binding, writing replies and problems) and maps POST /.</summary>
+public static class EdgeServiceCollectionExtensions
+{
+    public static IServiceCollection AddEdge(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddValidatedOptions<EdgeOptions>(configuration);
+
+        // For answers no endpoint writes itself (404, 405), through UseStatusCodePages.
+        services.AddProblemDetails();
+
+        services.AddSingleton<BodyLimits>();
+        services.AddSingleton<CloudEventHttpBinding>();
+        services.AddSingleton<RequestReader>();
+        services.AddSingleton<FunctionEndpoint>();
+        return services;
+    }
+
+    /// <summary>The function's own entry point: POST / in every request form.</summary>
+    public static WebApplication MapFunction(this WebApplication app)
+    {
+        app.MapPost("/", context => context.RequestServices.GetRequiredService<FunctionEndpoint>().HandleAsync(context));
+        return app;
+    }
+}

@@ -1,0 +1,166 @@
+using System.Text.Json;
+using CloudNative.CloudEvents;
+using CloudNative.CloudEvents.Core;
+using CloudNative.CloudEvents.Http;
+using ImageClassifier.Delivery;
+using ImageClassifier.Failures;
+using Microsoft.Extensions.Options;
+
+namespace ImageClassifier.Edge;
+
+/// <summary>
+/// Recognises which of the request forms (README, "Requests") arrived, reads its body
+/// within the limit for that form, and says what to classify.
+/// </summary>
+internal sealed class RequestReader(
+    CloudEventHttpBinding binding,
+    BodyLimits limits,
+    IOptions<FunctionOptions> functionOptions,
+    IOptions<BatchOptions> batchOptions)
+{
+    private const string AcceptedContentTypes =
+        "Send application/json, image/*, or a CloudEvent in binary mode, as application/cloudevents+json or as application/cloudevents-batch+json.";
+
+    /// <summary>Which form a request has, from its headers alone; null when it is none the function reads.</summary>
+    public static RequestForm? Recognise(HttpRequest request)
+    {
+        var contentType = request.ContentType;
+        return contentType switch
+        {
+            _ when MimeUtilities.IsCloudEventsBatchContentType(contentType) => RequestForm.Batch,
+            _ when MimeUtilities.IsCloudEventsContentType(contentType) => RequestForm.StructuredCloudEvent,
+            _ when request.Headers.ContainsKey(HttpUtilities.SpecVersionHttpHeader) => RequestForm.BinaryCloudEvent,
+            _ when MediaTypes.IsJson(contentType) => RequestForm.PlainJson,
+            _ when MediaTypes.IsImage(contentType) => RequestForm.RawImage,
+            _ => null,
+        };
+    }
+
+    /// <summary>Reads a request of any form but <see cref="RequestForm.Batch"/> (see <see cref="ReadBatchAsync"/>).</summary>
+    public async Task<IncomingRequest> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        switch (Recognise(request))
+        {
+            case RequestForm.StructuredCloudEvent:
+                return await ReadStructuredModeAsync(request, cancellationToken);
+            case RequestForm.BinaryCloudEvent:
+                return await ReadBinaryModeAsync(request, cancellationToken);
+            case RequestForm.PlainJson:
+                var json = await BodyReader.ReadAsync(request, limits.Json, cancellationToken);
+                return new IncomingRequest(RequestForm.PlainJson, null, RequestBodyParser.Parse(json));
+            case RequestForm.RawImage:
+                var image = await BodyReader.ReadAsync(request, limits.Image, cancellationToken);
+                return new IncomingRequest(RequestForm.RawImage, null, ImageRequest(image));
+            case RequestForm.Batch:
+                throw new InvalidOperationException("A batch is read with ReadBatchAsync.");
+            default:
+                throw Problems.UnsupportedMediaType.Failure($"The content type is not one the function reads. {AcceptedContentTypes}");
+        }
+    }
+
+    /// <summary>
+    /// Reads a CloudEvents batch: a JSON array of structured-mode events, its body limited as one
+    /// structured event is. An event that is invalid becomes a failed entry, not a failed batch.
+    /// </summary>
+    public async Task<IReadOnlyList<BatchEntry>> ReadBatchAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var body = await BodyReader.ReadAsync(request, limits.StructuredEvent, cancellationToken);
+        using var document = Utf8Json.Parse(body, e => Problems.InvalidRequest.Failure("The CloudEvents batch is not valid JSON.", e));
+        var root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Array)
+        {
+            throw Problems.InvalidRequest.Failure("A CloudEvents batch must be a JSON array of events.");
+        }
+
+        var max = batchOptions.Value.MaxEvents;
+        if (root.GetArrayLength() > max)
+        {
+            throw Problems.TooManyEvents.Failure($"The CloudEvents batch has more than {max} events, the limit (MAX_BATCH_EVENTS).");
+        }
+
+        return [.. root.EnumerateArray().Select(ReadBatchEntry)];
+    }
+
+    private BatchEntry ReadBatchEntry(JsonElement element)
+    {
+        CloudEvent? cloudEvent = null;
+        try
+        {
+            cloudEvent = binding.DecodeStructuredMode(element);
+            return new BatchEntry(FromEvent(RequestForm.Batch, cloudEvent), cloudEvent);
+        }
+        catch (ClassificationException failure)
+        {
+            return new BatchEntry(null, cloudEvent, failure);
+        }
+    }
+
+    private async Task<IncomingRequest> ReadStructuredModeAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (!MediaTypes.IsStructuredCloudEventJson(request.ContentType))
+        {
+            throw Problems.UnsupportedMediaType.Failure(
+                $"Structured-mode CloudEvents are read in the JSON event format only ({MediaTypes.StructuredCloudEventJson}).");
+        }
+
+        var body = await BodyReader.ReadAsync(request, limits.StructuredEvent, cancellationToken);
+        return FromEvent(RequestForm.StructuredCloudEvent, binding.DecodeStructuredMode(body));
+    }
+
+    private async Task<IncomingRequest> ReadBinaryModeAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var cloudEvent = CloudEventHttpBinding.ReadBinaryModeAttributes(request);
+        if (IsOwnReply(cloudEvent))
+        {
+            // The body of a looped reply is of no use, so it is not read at all.
+            return new IncomingRequest(RequestForm.BinaryCloudEvent, cloudEvent, null);
+        }
+
+        var limit = cloudEvent.DataContentType switch
+        {
+            var type when MediaTypes.IsJson(type) => limits.Json,
+            var type when MediaTypes.IsImage(type) => limits.Image,
+            _ => throw UnsupportedDataContentType(),
+        };
+        CloudEventHttpBinding.DecodeBinaryModeData(cloudEvent, await BodyReader.ReadAsync(request, limit, cancellationToken));
+        return FromEvent(RequestForm.BinaryCloudEvent, cloudEvent);
+    }
+
+    private IncomingRequest FromEvent(RequestForm form, CloudEvent cloudEvent) =>
+        new(form, cloudEvent, IsOwnReply(cloudEvent) ? null : FromEventData(cloudEvent));
+
+    /// <summary>The function's own reply types: its replies, and its failed batch entries' replies.</summary>
+    private bool IsOwnReply(CloudEvent cloudEvent) =>
+        string.Equals(cloudEvent.Type, functionOptions.Value.CeType, StringComparison.Ordinal)
+        || string.Equals(cloudEvent.Type, functionOptions.Value.CeType + ReplyBuilder.FailedTypeSuffix, StringComparison.Ordinal);
+
+    private static ClassificationRequest FromEventData(CloudEvent cloudEvent)
+    {
+        // The JSON event format's rule: data without a datacontenttype is JSON.
+        var dataContentType = cloudEvent.DataContentType ?? MediaTypes.Json;
+        if (MediaTypes.IsJson(dataContentType))
+        {
+            return cloudEvent.Data is JsonElement json
+                ? RequestBodyParser.Parse(json)
+                : throw Problems.InvalidRequest.Failure("The CloudEvent has no JSON data naming the image.");
+        }
+
+        if (MediaTypes.IsImage(dataContentType))
+        {
+            return cloudEvent.Data is byte[] image
+                ? ImageRequest(image)
+                : throw Problems.InvalidRequest.Failure(
+                    "The CloudEvent's image must be its data in binary mode, or its data_base64 in structured mode.");
+        }
+
+        throw UnsupportedDataContentType();
+    }
+
+    private static ClassificationRequest ImageRequest(byte[] image) =>
+        image.Length > 0
+            ? new ClassificationRequest(null, image, null)
+            : throw Problems.InvalidRequest.Failure("The image is empty.");
+
+    private static ClassificationException UnsupportedDataContentType() =>
+        Problems.UnsupportedMediaType.Failure("The CloudEvent's data must be application/json or image/*.");
+}

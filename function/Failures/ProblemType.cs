@@ -1,0 +1,38 @@
+using System.Globalization;
+using Microsoft.Net.Http.Headers;
+
+namespace ImageClassifier.Failures;
+
+/// <summary>
+/// One case the function answers with a problem: the slug its <c>type</c> URI ends with, the
+/// status code, and the title. The status decides what Knative Eventing does with the event, so
+/// each is chosen for that: a retry that cannot help gets a 4xx Knative does not retry.
+/// </summary>
+public sealed record ProblemType(string Slug, int Status, string Title)
+{
+    /// <summary>Every problem's <c>type</c> is this base followed by the slug.</summary>
+    public const string TypeBase = "urn:image-classifier:problem:";
+
+    /// <summary>Seconds a caller told to come back (every 503) should wait.</summary>
+    public const int RetryAfterSeconds = 1;
+
+    public string Type => TypeBase + Slug;
+
+    /// <summary>Knative Eventing retries 404, 408, 409, 429 and every 5xx; any other answer is final.</summary>
+    public bool RetriedByKnative => Status is 404 or 408 or 409 or 429 or >= 500;
+
+    /// <summary>A 503 is the function saying "not now": it tells the caller when to come back.</summary>
+    public bool CarriesRetryAfter => Status == 503;
+
+    /// <summary>The failure to throw, with a detail for the caller (no secrets, no exception text).</summary>
+    public ClassificationException Failure(string detail, Exception? innerException = null) => new(this, detail, innerException);
+
+    /// <summary>Sets the headers this type carries on an answer, whatever body the entry point writes.</summary>
+    public void WriteHeaders(HttpResponse response)
+    {
+        if (CarriesRetryAfter)
+        {
+            response.Headers[HeaderNames.RetryAfter] = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        }
+    }
+}

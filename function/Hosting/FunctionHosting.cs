@@ -1,0 +1,85 @@
+using ImageClassifier.Delivery;
+using ImageClassifier.Edge;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+
+namespace ImageClassifier.Hosting;
+
+/// <summary>
+/// The process as Knative runs it: one port, the health endpoints, admission at the door of every
+/// entry point, a graceful stop on SIGTERM, and a warm-up before readiness.
+/// </summary>
+public static class FunctionHosting
+{
+    /// <summary>Tag of the health checks that decide readiness (not liveness).</summary>
+    public const string ReadyTag = "ready";
+
+    public const string LivenessPath = "/healthz";
+
+    public const string ReadinessPath = "/readyz";
+
+    public const int DefaultPort = 8080;
+
+    public static WebApplicationBuilder AddFunctionHosting(this WebApplicationBuilder builder)
+    {
+        // Knative and the buildpack's Procfile give the port in $PORT; nothing else decides it.
+        var port = builder.Configuration.GetValue("PORT", DefaultPort);
+        if (port is < 1 or > 65535)
+        {
+            throw new InvalidOperationException($"PORT must be between 1 and 65535, not {port}.");
+        }
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.ListenAnyIP(port);
+            kestrel.AddServerHeader = false;
+
+            // Requests come from Knative's queue-proxy in the same pod, so a slow header or body
+            // is a stuck sender holding a slot of the function's concurrency, not a slow network.
+            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
+            kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(bytesPerSecond: 1024, gracePeriod: TimeSpan.FromSeconds(10));
+        });
+
+        // The server's backstop above the edge's own per-form limits: the largest body any form may have.
+        builder.Services.AddOptions<KestrelServerOptions>()
+            .Configure<BodyLimits>((kestrel, limits) => kestrel.Limits.MaxRequestBodySize = limits.Largest);
+
+        var services = builder.Services;
+        services.AddValidatedOptions<AdmissionOptions>(builder.Configuration);
+        services.AddMetrics();
+        services.AddSingleton<AdmissionMetrics>();
+        services.AddSingleton<IRequestGate, AdmissionControl>();
+
+        AddGracefulShutdown(services, builder.Configuration);
+
+        services.AddSingleton<StartupWarmUp>();
+        services.AddHostedService(provider => provider.GetRequiredService<StartupWarmUp>());
+        services.AddHealthChecks()
+            .AddCheck<ShutdownHealthCheck>("shutdown", tags: [ReadyTag])
+            .AddCheck<ModelReadyHealthCheck>("model", tags: [ReadyTag]);
+        return builder;
+    }
+
+    /// <summary>The health endpoints, and problem bodies for the answers no endpoint writes itself (404, 405).</summary>
+    public static WebApplication UseFunctionHosting(this WebApplication app)
+    {
+        app.MapHealthChecks(LivenessPath, new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks(ReadinessPath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
+        app.UseStatusCodePages();
+        return app;
+    }
+
+    /// <summary>
+    /// SIGTERM: readiness and every entry point answer 503 at once, the drain keeps answering so
+    /// for a while, then the server stops listening and lets in-flight requests finish, all within
+    /// SHUTDOWN_TIMEOUT_SECONDS; the process then exits 0.
+    /// </summary>
+    private static void AddGracefulShutdown(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddValidatedOptions<ShutdownOptions>(configuration);
+        services.AddOptions<HostOptions>()
+            .Configure<IOptions<ShutdownOptions>>((host, shutdown) => host.ShutdownTimeout = shutdown.Value.Timeout);
+        services.AddHostedService<ShutdownDrain>();
+    }
+}

@@ -1,9 +1,0 @@
-using Microsoft.Extensions.Internal;
-
-namespace ImageClassifier.Http;
-
-/// <summary>The injected <see cref="TimeProvider"/> as the clock MemoryCache expires entries by.</summary>
-internal sealed class TimeProviderClock(TimeProvider timeProvider) : ISystemClock
-{
-    public DateTimeOffset UtcNow => timeProvider.GetUtcNow();
-}
