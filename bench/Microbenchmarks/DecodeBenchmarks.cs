@@ -22,7 +22,7 @@ public class DecodeBenchmarks
     [Benchmark(Baseline = true, Description = "loader: identify + decode Rgb24 + orient")]
     public int Loader()
     {
-        using var image = loader.Load(jpeg);
+        using var image = loader.Load(loader.Identify(jpeg));
         return image.Width;
     }
 

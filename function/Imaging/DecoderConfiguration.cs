@@ -16,8 +16,14 @@ namespace ImageClassifier.Imaging;
 /// </summary>
 internal static class DecoderConfiguration
 {
-    /// <summary>Rgba32, the widest pixel the loader asks for.</summary>
+    /// <summary>The widest per-pixel buffer a decoder allocates: WebP's 32-bit ARGB rows.</summary>
     private const long BytesPerPixel = 4;
+
+    /// <summary>
+    /// What the allocator keeps of released buffers for reuse: enough for the buffers of a few
+    /// ordinary photos, little beside the memory budget, which counts only buffers in use.
+    /// </summary>
+    private const int RetainedMegabytes = 16;
 
     private const long BytesPerMegabyte = 1024 * 1024;
 
@@ -35,6 +41,7 @@ internal static class DecoderConfiguration
             MemoryAllocator = MemoryAllocator.Create(new MemoryAllocatorOptions
             {
                 AllocationLimitMegabytes = AllocationLimitMegabytes(maxImagePixels),
+                MaximumPoolSizeMegabytes = RetainedMegabytes,
             }),
         };
 

@@ -213,7 +213,7 @@ public class ImageSharpLoaderTests
     }
 
     private static Image<Rgb24> Load(ReadOnlyMemory<byte> bytes, int maxPixels = 40_000_000) =>
-        new ImageSharpLoader(Options.Create(new ImagingOptions { MaxImagePixels = maxPixels })).Load(bytes);
+        new ImageSharpLoader(Options.Create(new ImagingOptions { MaxImagePixels = maxPixels })).LoadRgb(bytes);
 
     /// <summary>Pixel (x, y) is (10x, 10y, x): every pixel different.</summary>
     private static Image<Rgb24> Gradient(int width, int height)
