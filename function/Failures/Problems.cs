@@ -25,6 +25,7 @@ public static class Problems
     // 415: a format the function does not read.
     public static readonly ProblemType UnsupportedMediaType = new("unsupported-media-type", 415, "Unsupported media type");
     public static readonly ProblemType BinaryTensorDataUnsupported = new("binary-tensor-data-unsupported", 415, "Binary tensor data unsupported");
+    public static readonly ProblemType UnsupportedImageFormat = new("unsupported-image-format", 415, "Unsupported image format");
 
     // 422: the request is well formed, but its image cannot be had or used.
     public static readonly ProblemType UrlRefused = new("url-refused", 422, "Image URL refused");
@@ -57,7 +58,7 @@ public static class Problems
         InvalidRequest, InvalidCloudEvent, InvalidUrl, InvalidTopK, NoImage, InvalidInferenceRequest,
         ModelNotFound,
         PayloadTooLarge, TooManyEvents, TooLargeForMemory,
-        UnsupportedMediaType, BinaryTensorDataUnsupported,
+        UnsupportedMediaType, BinaryTensorDataUnsupported, UnsupportedImageFormat,
         UrlRefused, ImageNotFound, UpstreamRejected, ImageTooLarge, ImageTooManyPixels, ImageTooElongated, NotAnImage, ImageCorrupt, ImageUnsupported,
         InternalError,
         UpstreamFailed, TooManyRedirects, UpstreamTimeout,

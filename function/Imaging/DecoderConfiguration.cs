@@ -27,7 +27,14 @@ internal static class DecoderConfiguration
 
     private const long BytesPerMegabyte = 1024 * 1024;
 
-    public static Configuration Create(int maxImagePixels)
+    /// <summary>The allocator the loader decodes with: no buffer larger than the biggest image allows, few kept for reuse.</summary>
+    public static MemoryAllocator Allocator(int maxImagePixels) => MemoryAllocator.Create(new MemoryAllocatorOptions
+    {
+        AllocationLimitMegabytes = AllocationLimitMegabytes(maxImagePixels),
+        MaximumPoolSizeMegabytes = RetainedMegabytes,
+    });
+
+    public static Configuration Create(MemoryAllocator allocator)
     {
         var configuration = new Configuration(
             new JpegConfigurationModule(),
@@ -38,11 +45,7 @@ internal static class DecoderConfiguration
         {
             // Requests already run in parallel; one image must not take every core.
             MaxDegreeOfParallelism = 1,
-            MemoryAllocator = MemoryAllocator.Create(new MemoryAllocatorOptions
-            {
-                AllocationLimitMegabytes = AllocationLimitMegabytes(maxImagePixels),
-                MaximumPoolSizeMegabytes = RetainedMegabytes,
-            }),
+            MemoryAllocator = allocator,
         };
 
         // A classifier sees one picture: the rest of an animation is never decoded.

@@ -4,6 +4,7 @@ using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats;
 using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.Memory;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
 
@@ -15,13 +16,30 @@ namespace ImageClassifier.Imaging;
 /// straight to <see cref="Rgb24"/>, those that can carry alpha straight to
 /// <see cref="RgbOverWhite"/>, flattened onto white as each row is decoded.
 /// </summary>
-internal sealed class ImageSharpLoader(IOptions<ImagingOptions> options) : IImageLoader
+internal sealed class ImageSharpLoader : IImageLoader
 {
-    private readonly int maxPixels = options.Value.MaxImagePixels;
-    private readonly Configuration configuration = DecoderConfiguration.Create(options.Value.MaxImagePixels);
+    private readonly int maxPixels;
+    private readonly Configuration configuration;
+
+    public ImageSharpLoader(IOptions<ImagingOptions> options)
+        : this(options, DecoderConfiguration.Allocator(options.Value.MaxImagePixels))
+    {
+    }
+
+    /// <summary>With another allocator, such as one that counts what decoding takes.</summary>
+    internal ImageSharpLoader(IOptions<ImagingOptions> options, MemoryAllocator allocator)
+    {
+        maxPixels = options.Value.MaxImagePixels;
+        configuration = DecoderConfiguration.Create(allocator);
+    }
 
     public ImageHeader Identify(ReadOnlyMemory<byte> bytes)
     {
+        if (UnsupportedFormats.Recognise(bytes.Span) is { } unsupported)
+        {
+            throw ImageFailures.UnsupportedFormat(unsupported);
+        }
+
         var content = AnimatedWebp.FirstFrameOrSelf(bytes);
         IImageInfo? info;
         IImageFormat? format;
