@@ -15,7 +15,7 @@ namespace ImageClassifier.Microbenchmarks;
 public class DecodeBenchmarks
 {
     private readonly ImageSharpLoader loader = new ImageSharpLoader(Options.Create(new ImagingOptions()));
-    private readonly Configuration configuration = DecoderConfiguration.Create(new ImagingOptions().MaxImagePixels);
+    private readonly Configuration configuration = DecoderConfiguration.Create(DecoderConfiguration.Allocator(new ImagingOptions().MaxImagePixels));
     private readonly JpegDecoder withoutMetadata = new() { IgnoreMetadata = true };
     private readonly byte[] jpeg = BenchAssets.Jpeg;
 

@@ -58,7 +58,7 @@ public sealed class FuncTrackingTests : IAsyncLifetime
 
     private sealed class Fetcher : IImageFetcher
     {
-        public Task<ReadOnlyMemory<byte>> FetchAsync(Uri url, CancellationToken cancellationToken) => Task.FromResult<ReadOnlyMemory<byte>>(Fetched);
+        public Task<FetchedImage> FetchAsync(Uri url, CancellationToken cancellationToken) => Task.FromResult(new FetchedImage(Fetched));
     }
 
     private sealed class Loader : IImageLoader
