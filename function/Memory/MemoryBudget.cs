@@ -44,6 +44,10 @@ public sealed class MemoryBudget : IDisposable
         this.logger = logger;
         limiter = new Lazy<ConcurrencyLimiter>(Open);
         metrics.Observe(() => Capacity, () => Reserved);
+        if (!NativeHeap.ReturnLargeFreesToTheKernel())
+        {
+            logger.LogWarning("The C library's malloc could not be told to return large freed buffers to the kernel: the resident set may exceed the memory budget");
+        }
     }
 
     /// <summary>
