@@ -132,7 +132,8 @@ internal sealed class RequestLifecycle(
 
     private static RequestSummary Summary(RequestUnit unit, int status, StageTimings? timings) =>
         new(RequestFormNames.Of(unit.Form), status,
-            EventId: unit.Event?.Id, EventSource: unit.Event?.Source?.OriginalString, UrlHost: unit.Url?.Host, Timings: timings);
+            EventId: TelemetryValue.Cut(unit.Event?.Id), EventSource: TelemetryValue.Cut(unit.Event?.Source?.OriginalString), UrlHost: unit.Url?.Host,
+            Timings: timings);
 
     private void Complete(RequestSummary summary, Exception? exception = null)
     {
