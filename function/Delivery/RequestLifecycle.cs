@@ -106,6 +106,11 @@ internal sealed class RequestLifecycle(
             metrics.RecordDuplicate();
         }
 
+        if (scope.DuplicateConflict)
+        {
+            metrics.RecordDuplicateConflict();
+        }
+
         Complete(
             Summary(unit, outcome.Status, timings) with { Problem = outcome.Failure?.Type.Slug, Top1 = scope.Top1, Duplicate = scope.Duplicate },
             outcome.Failure?.InnerException);
