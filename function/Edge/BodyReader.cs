@@ -1,5 +1,6 @@
 using ImageClassifier.Failures;
 using ImageClassifier.Memory;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
 namespace ImageClassifier.Edge;
@@ -15,6 +16,13 @@ internal sealed class BodyReader(MemoryBudget budget, IOptions<EdgeOptions> opti
     /// <summary>The body, in a buffer the caller disposes once it is done with the bytes.</summary>
     public async Task<BudgetedBuffer> ReadAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
     {
+        // Kestrel enforces the form's limit too, so that it does not drain the rest of a body
+        // refused for its size: it closes the connection instead, as for its own 413.
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } kestrelLimit)
+        {
+            kestrelLimit.MaxRequestBodySize = limit;
+        }
+
         if (request.ContentLength > limit)
         {
             throw PayloadTooLarge(limit);

@@ -25,10 +25,13 @@ public sealed record ProblemType(string Slug, int Status, string Title)
     public bool CarriesRetryAfter => Status == 503;
 
     /// <summary>
-    /// Answered before the request's body was read (or while it was): the connection is closed
-    /// rather than kept, so the server does not spend its time draining a body no one will use.
+    /// The caller should come back on a new connection: this instance is not ready or is going
+    /// away (a new connection may reach another one), or the request's body was refused unread
+    /// (408, 413). An overloaded instance keeps the connection: Kestrel reads the unread body
+    /// either way (it would otherwise reset the connection and lose the answer), and a new
+    /// connection per refusal measured worse on every figure (bench/README.md, "Cheap refusals").
     /// </summary>
-    public bool ClosesConnection => Status is 408 or 413 or 503;
+    public bool ClosesConnection { get; init; }
 
     /// <summary>The failure to throw, with a detail for the caller (no secrets, no exception text).</summary>
     public ClassificationException Failure(string detail, Exception? innerException = null) => new(this, detail, innerException);

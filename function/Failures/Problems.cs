@@ -20,12 +20,12 @@ public static class Problems
     public static readonly ProblemType ModelNotFound = new("model-not-found", 404, "Model not found");
 
     // 408: the caller did not send its request in time; Knative retries it.
-    public static readonly ProblemType RequestTimeout = new("request-timeout", 408, "Request body too slow");
+    public static readonly ProblemType RequestTimeout = new("request-timeout", 408, "Request body too slow") { ClosesConnection = true };
 
     // 413: more than the function reads in one request.
-    public static readonly ProblemType PayloadTooLarge = new("payload-too-large", 413, "Request body too large");
+    public static readonly ProblemType PayloadTooLarge = new("payload-too-large", 413, "Request body too large") { ClosesConnection = true };
     public static readonly ProblemType TooManyEvents = new("too-many-events", 413, "Too many events");
-    public static readonly ProblemType TooLargeForMemory = new("too-large-for-memory", 413, "Too large for the memory budget");
+    public static readonly ProblemType TooLargeForMemory = new("too-large-for-memory", 413, "Too large for the memory budget") { ClosesConnection = true };
 
     // 415: a format the function does not read.
     public static readonly ProblemType UnsupportedMediaType = new("unsupported-media-type", 415, "Unsupported media type");
@@ -52,8 +52,8 @@ public static class Problems
     public static readonly ProblemType UpstreamTimeout = new("upstream-timeout", 504, "Image host too slow");
 
     // 503 with Retry-After: this instance cannot take the request now; another one may.
-    public static readonly ProblemType NotReady = new("not-ready", 503, "Not ready");
-    public static readonly ProblemType ShuttingDown = new("shutting-down", 503, "Shutting down");
+    public static readonly ProblemType NotReady = new("not-ready", 503, "Not ready") { ClosesConnection = true };
+    public static readonly ProblemType ShuttingDown = new("shutting-down", 503, "Shutting down") { ClosesConnection = true };
     public static readonly ProblemType Overloaded = new("overloaded", 503, "Overloaded");
     public static readonly ProblemType MemoryBusy = new("memory-busy", 503, "Memory busy");
 

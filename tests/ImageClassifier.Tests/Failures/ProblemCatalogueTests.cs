@@ -26,6 +26,23 @@ public sealed partial class ProblemCatalogueTests
         Assert.All(Problems.All, type => Assert.Equal(type.Status == 503, type.CarriesRetryAfter));
     }
 
+    [Theory]
+    [InlineData("not-ready", "close")]
+    [InlineData("shutting-down", "close")]
+    [InlineData("payload-too-large", "close")]
+    [InlineData("request-timeout", "close")]
+    [InlineData("overloaded", null)]
+    [InlineData("memory-busy", null)]
+    [InlineData("invalid-request", null)]
+    public void An_instance_going_away_or_a_body_refused_unread_closes_the_connection_and_an_overload_keeps_it(string slug, string? connection)
+    {
+        var response = new Microsoft.AspNetCore.Http.DefaultHttpContext().Response;
+
+        Problems.All.Single(type => type.Slug == slug).WriteHeaders(response);
+
+        Assert.Equal(connection, response.Headers.Connection.SingleOrDefault());
+    }
+
     [Fact]
     public void The_READMEs_status_table_lists_every_entry_and_nothing_else()
     {
