@@ -10,10 +10,15 @@ using ImageClassifier.Memory;
 using ImageClassifier.MLflow;
 using ImageClassifier.Observability;
 using ImageClassifier.Ui;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 // Composition only: each feature registers its own options, services and metrics (ARCHITECTURE.md).
+var timeline = StartupTimeline.StartAtMain();
 var builder = WebApplication.CreateSlimBuilder(args);
+timeline.Step(StartupStage.HostBuilder);
 
+builder.Services.AddSingleton(timeline);
 builder.AddFunctionHosting();
 builder.AddObservability();
 builder.Services.AddEdge(builder.Configuration);
@@ -26,13 +31,26 @@ builder.Services.AddImaging(builder.Configuration);
 builder.Services.AddInference(builder.Configuration);
 builder.Services.AddMLflow(builder.Configuration);
 builder.Services.AddTryPage(builder.Configuration);
+timeline.Step(StartupStage.Registration);
 
 var app = builder.Build();
+timeline.Step(StartupStage.HostBuild);
 app.UseTryPage();
 app.UseFunctionHosting();
 app.MapFunction();
 app.MapInferenceProtocol();
 app.MapMetrics();
+timeline.Step(StartupStage.Endpoints);
+
+// Resolved here rather than by the host's start only so the timeline can tell these stages apart:
+// they are the same singletons the host would build.
+app.Services.GetService<TracerProvider>();
+app.Services.GetService<MeterProvider>();
+timeline.Step(StartupStage.OpenTelemetry);
+app.Services.GetServices<IHostedService>();
+timeline.Step(StartupStage.DependencyInjection);
+app.Lifetime.ApplicationStarted.Register(() => timeline.Step(StartupStage.KestrelBind));
+
 app.Run();
 
 /// <summary>The entry point, visible to the in-process test host.</summary>

@@ -3,6 +3,7 @@ using ImageClassifier.Delivery;
 using ImageClassifier.Edge;
 using ImageClassifier.Imaging;
 using ImageClassifier.Inference;
+using ImageClassifier.Observability;
 
 namespace ImageClassifier.Hosting;
 
@@ -20,6 +21,7 @@ internal sealed class StartupWarmUp(
     IClassifier classifier,
     ReplyBuilder replies,
     CloudEventHttpBinding binding,
+    StartupTimeline timeline,
     ILogger<StartupWarmUp> logger) : BackgroundService
 {
     private volatile bool done;
@@ -29,10 +31,14 @@ internal sealed class StartupWarmUp(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var loadStart = timeline.Now;
         try
         {
             await loader.WaitUntilLoadedAsync(stoppingToken);
+            timeline.Record(StartupStage.ModelLoad, loadStart);
+            var warmUpStart = timeline.Now;
             await WarmUpAsync(stoppingToken);
+            timeline.Record(StartupStage.WarmUp, warmUpStart);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -49,6 +55,7 @@ internal sealed class StartupWarmUp(
         }
 
         done = true;
+        timeline.Report(logger);
     }
 
     private async Task WarmUpAsync(CancellationToken cancellationToken)
