@@ -6,7 +6,7 @@
 #
 #   bench/coldstart.sh [-n RUNS] [-p PORT] [-i IMAGE] [-t CONTENT_TYPE] [-l LIMIT_S] -- COMMAND [ARGS...]
 #
-#   bench/coldstart.sh -n 5 -- dotnet /tmp/ic-publish/ImageClassifier.dll
+#   bench/coldstart.sh -n 5 -- bash -c "cd /tmp/ic-publish && exec ./ImageClassifier"
 #   bench/coldstart.sh -n 5 -- node bench/node/server.js
 set -euo pipefail
 

@@ -6,8 +6,10 @@
 # end of the step in progress, and every process it started is stopped on the way out.
 #
 #   bench/compare.sh [--publish DIR] [--runs N] [--concurrency C] [--duration S] [--warmup S]
-#                    [--with-url] [--overload C] [--memory-requests N] [--limit S]
+#                    [--with-url] [--overload C] [--memory-requests N] [--limit S] [--command CMD]
 #
+# The C# function is started as the Procfile's web command in the publish folder, or as --command
+# CMD (run by bash there, e.g. --command 'exec dotnet ImageClassifier.dll' for an older publish).
 # Without --publish it publishes function/ to /tmp/ic-publish first (MODEL_SOURCE_DIR defaults to
 # ../shared/models). --with-url adds a second load run in which each request is {"url": ...}
 # naming the same JPEG, served on 127.0.0.1 by the load generator. Then an overload run at
@@ -32,8 +34,9 @@ cs_port=18080
 node_port=18081
 serve_port=18082
 image="$here/images/coffee-768x576.jpg"
+web_command=""
 
-usage() { sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 while (($# > 0)); do
   case "$1" in
     --publish) publish="$2"; shift 2 ;;
@@ -45,6 +48,7 @@ while (($# > 0)); do
     --overload) overload="$2"; shift 2 ;;
     --memory-requests) memory_requests="$2"; shift 2 ;;
     --limit) limit_s="$2"; shift 2 ;;
+    --command) web_command="$2"; shift 2 ;;
     *) usage ;;
   esac
 done
@@ -82,7 +86,8 @@ if [[ -z "$publish" ]]; then
   (cd "$repo" && MODEL_SOURCE_DIR="${MODEL_SOURCE_DIR:-../shared/models}" \
     dotnet publish function -c Release -o "$publish" --nologo -v q)
 fi
-[[ -f "$publish/ImageClassifier.dll" ]] || { echo "compare: no ImageClassifier.dll in $publish" >&2; exit 2; }
+[[ -f "$publish/ImageClassifier.dll" || -x "$publish/ImageClassifier" ]] || { echo "compare: no ImageClassifier in $publish" >&2; exit 2; }
+[[ -n "$web_command" ]] || web_command="$(sed -n 's/^web:[[:space:]]*//p' "$repo/Procfile")"
 [[ -d "$here/node/node_modules" ]] || (cd "$here/node" && npm ci --no-audit --no-fund)
 dotnet build "$here/LoadGenerator" -c Release --nologo -v q
 loadgen=(dotnet "$here/LoadGenerator/bin/Release/net10.0/LoadGenerator.dll")
@@ -189,9 +194,9 @@ memory() {
   stop_server
 }
 
-measure csharp "$cs_port" "$publish" dotnet ImageClassifier.dll
+measure csharp "$cs_port" "$publish" bash -c "$web_command"
 measure node "$node_port" "$repo" node "$here/node/server.js"
-memory csharp "$cs_port" "$publish" dotnet ImageClassifier.dll
+memory csharp "$cs_port" "$publish" bash -c "$web_command"
 
 echo
 echo "== $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)," \
@@ -228,6 +233,7 @@ rows.push(['overload req/s (every answer)', fmt(over.cs?.requestsPerSecond), fmt
 rows.push(['overload 2xx req/s', fmt(okRate(over.cs)), fmt(okRate(over.node)), ratio(okRate(over.cs), okRate(over.node))]);
 rows.push(['overload 2xx p99 ms', fmt(over.cs?.okP99Ms), fmt(over.node?.okP99Ms), ratio(over.cs?.okP99Ms, over.node?.okP99Ms)]);
 rows.push(['overload 2xx p99 / bytes p99', ratio(over.cs?.okP99Ms, base.cs?.p99Ms), ratio(over.node?.okP99Ms, base.node?.p99Ms), '']);
+rows.push(['overload refusal p50 / p99 ms', over.cs ? `${over.cs.refusedP50Ms} / ${over.cs.refusedP99Ms}` : 'n/a', '', '']);
 rows.push(['overload refused (503/429)', share(over.cs?.refused, over.cs?.requests), share(over.node?.refused, over.node?.requests), '']);
 rows.push(['  of those with Retry-After', share(over.cs?.refusedWithRetryAfter, over.cs?.refused), share(over.node?.refusedWithRetryAfter, over.node?.refused), '']);
 const errs = (r) => (r ? Object.entries(r.errors).map(([k, v]) => `${k}:${v}`).join(' ') || '0' : 'n/a');

@@ -9,7 +9,10 @@
 # 127.0.0.1, every wait is bounded, and the server's process group is stopped before it returns.
 #
 #   bench/settings.sh [-d PUBLISH_DIR] [-c CONNECTIONS] [-w WARMUP_S] [-s SECONDS] [-p PORT]
-#                     [-i IMAGE] [-t CONTENT_TYPE] LABEL [NAME=VALUE...]
+#                     [-i IMAGE] [-t CONTENT_TYPE] [-x COMMAND] LABEL [NAME=VALUE...]
+#
+# The published function is started as the Procfile's web command, or as -x COMMAND (run by
+# bash in the publish folder, e.g. -x 'exec dotnet ImageClassifier.dll' for an older publish).
 #
 #   bench/settings.sh pgo-on
 #   bench/settings.sh pgo-off DOTNET_TieredPGO=0
@@ -26,9 +29,10 @@ seconds=20
 port=18090
 image="$here/images/coffee-768x576.jpg"
 content_type=image/jpeg
+web_command=""
 
-usage() { sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
-while getopts 'd:c:w:s:p:i:t:h' flag; do
+usage() { sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+while getopts 'd:c:w:s:p:i:t:x:h' flag; do
   case "$flag" in
     d) publish="$OPTARG" ;;
     c) connections="$OPTARG" ;;
@@ -37,6 +41,7 @@ while getopts 'd:c:w:s:p:i:t:h' flag; do
     p) port="$OPTARG" ;;
     i) image="$OPTARG" ;;
     t) content_type="$OPTARG" ;;
+    x) web_command="$OPTARG" ;;
     *) usage ;;
   esac
 done
@@ -52,8 +57,8 @@ loadgen="$here/LoadGenerator/bin/Release/net10.0/LoadGenerator.dll"
 if [[ "$label" == node* ]]; then
   dir="$here/node" command=(node "$here/node/server.js")
 else
-  [[ -f "$publish/ImageClassifier.dll" ]] || { echo "settings: no ImageClassifier.dll in $publish" >&2; exit 2; }
-  dir="$publish" command=(dotnet ImageClassifier.dll)
+  [[ -n "$web_command" ]] || web_command="$(sed -n 's/^web:[[:space:]]*//p' "$here/../Procfile")"
+  dir="$publish" command=(bash -c "$web_command")
 fi
 
 log="$(mktemp)"
@@ -100,7 +105,8 @@ const [label, cpuTicks, jitTicks, hz, json] = process.argv.slice(2);
 const r = JSON.parse(json);
 const cpuMs = (1000 * Number(cpuTicks)) / Number(hz);
 console.log(`${label}: ${r.requestsPerSecond} req/s, p50 ${r.p50Ms} p90 ${r.p90Ms} p99 ${r.p99Ms} max ${r.maxMs} ms; ` +
-  `2xx ${r.ok} (p50 ${r.okP50Ms}, p99 ${r.okP99Ms} ms), refused ${r.refused}; ` +
+  `2xx ${r.ok} (p50 ${r.okP50Ms}, p99 ${r.okP99Ms} ms), refused ${r.refused} (p50 ${r.refusedP50Ms}, p99 ${r.refusedP99Ms} ms); ` +
+  `errors ${JSON.stringify(r.errors)}; ` +
   `CPU ${r.ok ? (cpuMs / r.ok).toFixed(1) : 'n/a'} ms per 2xx; jit ${(Number(jitTicks) / Number(hz)).toFixed(2)} s; ` +
   `load ${require('node:os').loadavg()[0].toFixed(2)}`);
 EOF

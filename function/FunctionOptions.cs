@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace ImageClassifier;
 
@@ -14,7 +15,7 @@ public sealed class FunctionOptions : IValidatableObject
     public const int DefaultTopK = 5;
 
     [ConfigurationKeyName("TOP_K")]
-    [Range(1, 1000, ErrorMessage = "TOP_K must be between 1 and 1000.")]
+    [SettingRange(1, 1000, ErrorMessage = "TOP_K must be between 1 and 1000.")]
     public int TopK { get; set; } = DefaultTopK;
 
     [ConfigurationKeyName("CE_SOURCE")]
@@ -37,3 +38,7 @@ public sealed class FunctionOptions : IValidatableObject
         }
     }
 }
+
+/// <summary>Checks <see cref="FunctionOptions"/>: generated at compile time from its annotations, so the native publish needs no reflection.</summary>
+[OptionsValidator]
+internal sealed partial class FunctionOptionsValidator : IValidateOptions<FunctionOptions>;

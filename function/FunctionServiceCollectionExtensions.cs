@@ -7,7 +7,7 @@ public static class FunctionServiceCollectionExtensions
 {
     public static IServiceCollection AddFunction(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddValidatedOptions<FunctionOptions>(configuration);
+        services.AddOptions<FunctionOptions>().Bind(configuration).ValidateOnStart<FunctionOptions, FunctionOptionsValidator>();
         services.AddSingleton<Func>();
         services.TryAddSingleton(TimeProvider.System);
         // Until a feature that records predictions (MLflow) registers its own.

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 // In the namespace of the registration APIs it extends, as ASP.NET Core's own extensions are,
@@ -8,15 +10,21 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class OptionsRegistration
 {
     /// <summary>
-    /// Binds <typeparamref name="TOptions"/> from the root configuration (its properties carry the
-    /// environment variables' names) and validates it when the host starts, so a bad value stops
-    /// the process with a message that names the variable, instead of failing a request later.
-    /// Rules between fields are the class's own (<see cref="System.ComponentModel.DataAnnotations.IValidatableObject"/>).
+    /// Validates <typeparamref name="TOptions"/> with <typeparamref name="TValidator"/> when the host
+    /// starts, so a bad value stops the process with a message that names the variable, instead of
+    /// failing a request later. The validator is an <c>[OptionsValidator]</c>, generated from the
+    /// class's data annotations and its own cross-field rules
+    /// (<see cref="System.ComponentModel.DataAnnotations.IValidatableObject"/>); the caller binds
+    /// first, <c>.Bind(configuration)</c> on the concrete type, which the configuration binding
+    /// generator compiles. Neither needs reflection, so both hold in the native (AOT) publish.
     /// </summary>
-    public static OptionsBuilder<TOptions> AddValidatedOptions<TOptions>(this IServiceCollection services, IConfiguration configuration)
-        where TOptions : class =>
-        services.AddOptions<TOptions>()
-            .Bind(configuration)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+    public static OptionsBuilder<TOptions> ValidateOnStart<
+        [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions,
+        [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TValidator>(this OptionsBuilder<TOptions> options)
+        where TOptions : class
+        where TValidator : class, IValidateOptions<TOptions>
+    {
+        options.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, TValidator>());
+        return options.ValidateOnStart();
+    }
 }

@@ -7,7 +7,7 @@ namespace ImageClassifier.LoadGenerator;
 /// The figures of one run. Latency percentiles are over every answered request (any status);
 /// transport failures and timeouts are counted as errors instead. The ok percentiles are over
 /// the 2xx answers alone, and refused counts the 503 and 429 answers (with Retry-After: how many
-/// of them said when to retry), for overload runs.
+/// of them said when to retry, and their latency percentiles), for overload runs.
 /// </summary>
 public sealed record LoadReport(
     string Target,
@@ -27,7 +27,9 @@ public sealed record LoadReport(
     double OkP50Ms,
     double OkP99Ms,
     long Refused,
-    long RefusedWithRetryAfter)
+    long RefusedWithRetryAfter,
+    double RefusedP50Ms,
+    double RefusedP99Ms)
 {
     private static readonly JsonSerializerOptions LastLine = new(JsonSerializerDefaults.Web);
 
@@ -35,6 +37,7 @@ public sealed record LoadReport(
     {
         var latencies = tallies.SelectMany(t => t.LatenciesMs).Order().ToArray();
         var okLatencies = tallies.SelectMany(t => t.OkLatenciesMs).Order().ToArray();
+        var refusedLatencies = tallies.SelectMany(t => t.RefusedLatenciesMs).Order().ToArray();
         var statuses = tallies.SelectMany(t => t.Statuses)
             .GroupBy(s => s.Key, s => s.Value)
             .OrderBy(g => g.Key)
@@ -64,7 +67,9 @@ public sealed record LoadReport(
             Percentile(okLatencies, 50),
             Percentile(okLatencies, 99),
             tallies.Sum(t => t.Refused),
-            tallies.Sum(t => t.RefusedWithRetryAfter));
+            tallies.Sum(t => t.RefusedWithRetryAfter),
+            Percentile(refusedLatencies, 50),
+            Percentile(refusedLatencies, 99));
     }
 
     /// <summary>Nearest-rank percentile of sorted values, in ms to two places; 0 when there are none.</summary>
@@ -89,7 +94,7 @@ public sealed record LoadReport(
         output.WriteLine(string.Create(culture, $"statuses     {Describe(Statuses)}"));
         output.WriteLine(string.Create(culture, $"latency ms   p50 {P50Ms:0.00}  p90 {P90Ms:0.00}  p99 {P99Ms:0.00}  max {MaxMs:0.00}"));
         output.WriteLine(string.Create(culture, $"2xx only ms  p50 {OkP50Ms:0.00}  p99 {OkP99Ms:0.00}"));
-        output.WriteLine(string.Create(culture, $"refused      {Refused} with 503 or 429, {RefusedWithRetryAfter} of them with Retry-After"));
+        output.WriteLine(string.Create(culture, $"refused      {Refused} with 503 or 429, {RefusedWithRetryAfter} of them with Retry-After; ms p50 {RefusedP50Ms:0.00}  p99 {RefusedP99Ms:0.00}"));
         output.WriteLine(string.Create(culture, $"errors       {Describe(Errors)}"));
         output.WriteLine(JsonSerializer.Serialize(this, LastLine));
     }

@@ -10,6 +10,9 @@ public sealed class WorkerTally
     /// <summary>Latencies of the 2xx answers alone: under overload, what an accepted request costs.</summary>
     public List<double> OkLatenciesMs { get; } = [];
 
+    /// <summary>Latencies of the 503 and 429 answers: what a refusal costs the caller.</summary>
+    public List<double> RefusedLatenciesMs { get; } = [];
+
     public Dictionary<string, long> Errors { get; } = [];
 
     /// <summary>503 and 429 answers, and how many of them said when to retry.</summary>
@@ -28,6 +31,7 @@ public sealed class WorkerTally
         else if (status is 503 or 429)
         {
             Refused++;
+            RefusedLatenciesMs.Add(latencyMs);
             RefusedWithRetryAfter += hasRetryAfter ? 1 : 0;
         }
     }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace ImageClassifier.Delivery;
 
@@ -10,10 +11,14 @@ public sealed class BatchOptions
     public const int DefaultConcurrency = 4;
 
     [ConfigurationKeyName("MAX_BATCH_EVENTS")]
-    [Range(1, 1000, ErrorMessage = "MAX_BATCH_EVENTS must be between 1 and 1000.")]
+    [SettingRange(1, 1000, ErrorMessage = "MAX_BATCH_EVENTS must be between 1 and 1000.")]
     public int MaxEvents { get; set; } = DefaultMaxEvents;
 
     [ConfigurationKeyName("BATCH_CONCURRENCY")]
-    [Range(1, 64, ErrorMessage = "BATCH_CONCURRENCY must be between 1 and 64.")]
+    [SettingRange(1, 64, ErrorMessage = "BATCH_CONCURRENCY must be between 1 and 64.")]
     public int Concurrency { get; set; } = DefaultConcurrency;
 }
+
+/// <summary>Checks <see cref="BatchOptions"/>: generated at compile time from its annotations, so the native publish needs no reflection.</summary>
+[OptionsValidator]
+internal sealed partial class BatchOptionsValidator : IValidateOptions<BatchOptions>;

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace ImageClassifier.Delivery;
 
@@ -15,16 +16,20 @@ public sealed class DedupeOptions
     public const int DefaultTtlSeconds = 300;
 
     [ConfigurationKeyName("DEDUPE_CACHE_SIZE")]
-    [Range(1, 1_000_000, ErrorMessage = "DEDUPE_CACHE_SIZE must be between 1 and 1000000.")]
+    [SettingRange(1, 1_000_000, ErrorMessage = "DEDUPE_CACHE_SIZE must be between 1 and 1000000.")]
     public int CacheSize { get; set; } = DefaultCacheSize;
 
     [ConfigurationKeyName("DEDUPE_CACHE_BYTES")]
-    [Range(1024 * 1024, 1L << 32, ErrorMessage = "DEDUPE_CACHE_BYTES must be between 1048576 and 4294967296.")]
+    [SettingRange(1024 * 1024, 1L << 32, ErrorMessage = "DEDUPE_CACHE_BYTES must be between 1048576 and 4294967296.")]
     public long CacheBytes { get; set; } = DefaultCacheBytes;
 
     [ConfigurationKeyName("DEDUPE_TTL_SECONDS")]
-    [Range(1, 86_400, ErrorMessage = "DEDUPE_TTL_SECONDS must be between 1 and 86400.")]
+    [SettingRange(1, 86_400, ErrorMessage = "DEDUPE_TTL_SECONDS must be between 1 and 86400.")]
     public int TtlSeconds { get; set; } = DefaultTtlSeconds;
 
     public TimeSpan Ttl => TimeSpan.FromSeconds(TtlSeconds);
 }
+
+/// <summary>Checks <see cref="DedupeOptions"/>: generated at compile time from its annotations, so the native publish needs no reflection.</summary>
+[OptionsValidator]
+internal sealed partial class DedupeOptionsValidator : IValidateOptions<DedupeOptions>;

@@ -5,8 +5,8 @@ public static class DeliveryServiceCollectionExtensions
 {
     public static IServiceCollection AddDelivery(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddValidatedOptions<DedupeOptions>(configuration);
-        services.AddValidatedOptions<BatchOptions>(configuration);
+        services.AddOptions<DedupeOptions>().Bind(configuration).ValidateOnStart<DedupeOptions, DedupeOptionsValidator>();
+        services.AddOptions<BatchOptions>().Bind(configuration).ValidateOnStart<BatchOptions, BatchOptionsValidator>();
         services.AddMetrics();
         services.AddSingleton<RequestMetrics>();
         services.AddSingleton<RequestLog>();

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace ImageClassifier.Edge;
 
@@ -15,18 +16,22 @@ public sealed class EdgeOptions
 
     /// <summary>Largest JSON body: plain JSON requests and binary-mode events with JSON data.</summary>
     [ConfigurationKeyName("MAX_REQUEST_BYTES")]
-    [Range(1024, 16 * 1024 * 1024, ErrorMessage = "MAX_REQUEST_BYTES must be between 1024 and 16777216.")]
+    [SettingRange(1024, 16 * 1024 * 1024, ErrorMessage = "MAX_REQUEST_BYTES must be between 1024 and 16777216.")]
     public int MaxRequestBytes { get; set; } = DefaultMaxRequestBytes;
 
     /// <summary>How long a request's whole body may take to arrive; past it, 408 and the admission slot is free again.</summary>
     [ConfigurationKeyName("REQUEST_BODY_TIMEOUT_SECONDS")]
-    [Range(1, 300, ErrorMessage = "REQUEST_BODY_TIMEOUT_SECONDS must be between 1 and 300.")]
+    [SettingRange(1, 300, ErrorMessage = "REQUEST_BODY_TIMEOUT_SECONDS must be between 1 and 300.")]
     public int BodyTimeoutSeconds { get; set; } = DefaultBodyTimeoutSeconds;
 
     public TimeSpan BodyTimeout => TimeSpan.FromSeconds(BodyTimeoutSeconds);
 
     /// <summary>The longest value a CloudEvent attribute or extension may have, in UTF-8 bytes.</summary>
     [ConfigurationKeyName("MAX_ATTRIBUTE_BYTES")]
-    [Range(256, 65536, ErrorMessage = "MAX_ATTRIBUTE_BYTES must be between 256 and 65536.")]
+    [SettingRange(256, 65536, ErrorMessage = "MAX_ATTRIBUTE_BYTES must be between 256 and 65536.")]
     public int MaxAttributeBytes { get; set; } = DefaultMaxAttributeBytes;
 }
+
+/// <summary>Checks <see cref="EdgeOptions"/>: generated at compile time from its annotations, so the native publish needs no reflection.</summary>
+[OptionsValidator]
+internal sealed partial class EdgeOptionsValidator : IValidateOptions<EdgeOptions>;

@@ -5,7 +5,7 @@ public static class EdgeServiceCollectionExtensions
 {
     public static IServiceCollection AddEdge(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddValidatedOptions<EdgeOptions>(configuration);
+        services.AddOptions<EdgeOptions>().Bind(configuration).ValidateOnStart<EdgeOptions, EdgeOptionsValidator>();
 
         // For answers no endpoint writes itself (404, 405), through UseStatusCodePages.
         services.AddProblemDetails();

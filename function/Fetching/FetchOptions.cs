@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Net;
+using Microsoft.Extensions.Options;
 
 namespace ImageClassifier.Fetching;
 
@@ -23,23 +24,23 @@ internal sealed class FetchOptions : IValidatableObject
     public const string DefaultAllowedPorts = "80,443";
 
     [ConfigurationKeyName("FETCH_TIMEOUT_SECONDS")]
-    [Range(1, 300, ErrorMessage = "FETCH_TIMEOUT_SECONDS must be between 1 and 300.")]
+    [SettingRange(1, 300, ErrorMessage = "FETCH_TIMEOUT_SECONDS must be between 1 and 300.")]
     public int TimeoutSeconds { get; set; } = DefaultTimeoutSeconds;
 
     [ConfigurationKeyName("FETCH_ATTEMPT_TIMEOUT_SECONDS")]
-    [Range(1, 300, ErrorMessage = "FETCH_ATTEMPT_TIMEOUT_SECONDS must be between 1 and 300.")]
+    [SettingRange(1, 300, ErrorMessage = "FETCH_ATTEMPT_TIMEOUT_SECONDS must be between 1 and 300.")]
     public int? AttemptTimeoutSeconds { get; set; }
 
     [ConfigurationKeyName("FETCH_MAX_RETRIES")]
-    [Range(0, 10, ErrorMessage = "FETCH_MAX_RETRIES must be between 0 and 10.")]
+    [SettingRange(0, 10, ErrorMessage = "FETCH_MAX_RETRIES must be between 0 and 10.")]
     public int MaxRetries { get; set; } = DefaultMaxRetries;
 
     [ConfigurationKeyName("FETCH_RETRY_DELAY_MS")]
-    [Range(0, 60_000, ErrorMessage = "FETCH_RETRY_DELAY_MS must be between 0 and 60000.")]
+    [SettingRange(0, 60_000, ErrorMessage = "FETCH_RETRY_DELAY_MS must be between 0 and 60000.")]
     public int RetryDelayMs { get; set; } = DefaultRetryDelayMs;
 
     [ConfigurationKeyName("FETCH_MAX_BYTES")]
-    [Range(1, 1 << 30, ErrorMessage = "FETCH_MAX_BYTES must be between 1 and 1073741824 (1 GiB).")]
+    [SettingRange(1, 1 << 30, ErrorMessage = "FETCH_MAX_BYTES must be between 1 and 1073741824 (1 GiB).")]
     public int MaxBytes { get; set; } = DefaultMaxBytes;
 
     [ConfigurationKeyName("FETCH_ALLOW_PRIVATE_NETWORKS")]
@@ -64,7 +65,7 @@ internal sealed class FetchOptions : IValidatableObject
     public IReadOnlySet<int> AllowedPortSet => TryParsePorts(AllowedPorts, out var ports) ? ports : new HashSet<int>();
 
     /// <summary>The parsed FETCH_DENIED_CIDRS; only meaningful once the options are validated.</summary>
-    public IReadOnlyList<IPNetwork> DeniedNetworks => TryParseNetworks(DeniedCidrs, out var networks) ? networks : [];
+    public IReadOnlyList<IPNetwork> DeniedNetworks() => TryParseNetworks(DeniedCidrs, out var networks) ? networks : [];
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
@@ -122,3 +123,7 @@ internal sealed class FetchOptions : IValidatableObject
         return true;
     }
 }
+
+/// <summary>Checks <see cref="FetchOptions"/>: generated at compile time from its annotations, so the native publish needs no reflection.</summary>
+[OptionsValidator]
+internal sealed partial class FetchOptionsValidator : IValidateOptions<FetchOptions>;

@@ -12,7 +12,7 @@ public static class FetchingServiceCollectionExtensions
 
     public static IServiceCollection AddImageFetching(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddValidatedOptions<FetchOptions>(configuration);
+        services.AddOptions<FetchOptions>().Bind(configuration).ValidateOnStart<FetchOptions, FetchOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<FetchMetrics>();

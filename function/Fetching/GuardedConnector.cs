@@ -13,7 +13,7 @@ namespace ImageClassifier.Fetching;
 internal sealed class GuardedConnector(IOptions<FetchOptions> options, FetchMetrics metrics)
 {
     private readonly bool allowPrivateNetworks = options.Value.AllowPrivateNetworks;
-    private readonly IReadOnlyList<IPNetwork> denied = options.Value.DeniedNetworks;
+    private readonly IReadOnlyList<IPNetwork> denied = options.Value.DeniedNetworks();
 
     public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {

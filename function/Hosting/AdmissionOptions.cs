@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace ImageClassifier.Hosting;
 
@@ -13,11 +14,15 @@ public sealed class AdmissionOptions
 
     /// <summary>Requests served at once; keep it equal to Knative's <c>containerConcurrency</c> (config/service.yaml, workload.yaml).</summary>
     [ConfigurationKeyName("MAX_CONCURRENT_REQUESTS")]
-    [Range(1, 10_000, ErrorMessage = "MAX_CONCURRENT_REQUESTS must be between 1 and 10000.")]
+    [SettingRange(1, 10_000, ErrorMessage = "MAX_CONCURRENT_REQUESTS must be between 1 and 10000.")]
     public int MaxConcurrentRequests { get; set; } = DefaultMaxConcurrentRequests;
 
     /// <summary>Requests that may wait for a turn; any beyond them are refused at once with 503 and Retry-After.</summary>
     [ConfigurationKeyName("REQUEST_QUEUE_LIMIT")]
-    [Range(0, 10_000, ErrorMessage = "REQUEST_QUEUE_LIMIT must be between 0 and 10000.")]
+    [SettingRange(0, 10_000, ErrorMessage = "REQUEST_QUEUE_LIMIT must be between 0 and 10000.")]
     public int QueueLimit { get; set; } = DefaultQueueLimit;
 }
+
+/// <summary>Checks <see cref="AdmissionOptions"/>: generated at compile time from its annotations, so the native publish needs no reflection.</summary>
+[OptionsValidator]
+internal sealed partial class AdmissionOptionsValidator : IValidateOptions<AdmissionOptions>;

@@ -46,7 +46,7 @@ public static class FunctionHosting
             .Configure<BodyLimits>((kestrel, limits) => kestrel.Limits.MaxRequestBodySize = limits.Largest);
 
         var services = builder.Services;
-        services.AddValidatedOptions<AdmissionOptions>(builder.Configuration);
+        services.AddOptions<AdmissionOptions>().Bind(builder.Configuration).ValidateOnStart<AdmissionOptions, AdmissionOptionsValidator>();
         services.AddMetrics();
         services.AddSingleton<AdmissionMetrics>();
         services.AddSingleton<IRequestGate, AdmissionControl>();
@@ -77,7 +77,7 @@ public static class FunctionHosting
     /// </summary>
     private static void AddGracefulShutdown(IServiceCollection services, IConfiguration configuration)
     {
-        services.AddValidatedOptions<ShutdownOptions>(configuration);
+        services.AddOptions<ShutdownOptions>().Bind(configuration).ValidateOnStart<ShutdownOptions, ShutdownOptionsValidator>();
         services.AddOptions<HostOptions>()
             .Configure<IOptions<ShutdownOptions>>((host, shutdown) => host.ShutdownTimeout = shutdown.Value.Timeout);
         services.AddHostedService<ShutdownDrain>();

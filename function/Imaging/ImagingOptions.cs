@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace ImageClassifier.Imaging;
 
@@ -10,6 +11,10 @@ public sealed class ImagingOptions
 
     /// <summary>The largest width × height the loader decodes; a decoded pixel costs 3 to 4 bytes.</summary>
     [ConfigurationKeyName("MAX_IMAGE_PIXELS")]
-    [Range(1, int.MaxValue, ErrorMessage = "MAX_IMAGE_PIXELS must be a whole number above 0.")]
+    [SettingRange(1, int.MaxValue, ErrorMessage = "MAX_IMAGE_PIXELS must be a whole number above 0.")]
     public int MaxImagePixels { get; set; } = DefaultMaxImagePixels;
 }
+
+/// <summary>Checks <see cref="ImagingOptions"/>: generated at compile time from its annotations, so the native publish needs no reflection.</summary>
+[OptionsValidator]
+internal sealed partial class ImagingOptionsValidator : IValidateOptions<ImagingOptions>;

@@ -5,7 +5,7 @@ public static class ImagingServiceCollectionExtensions
 {
     public static IServiceCollection AddImaging(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddValidatedOptions<ImagingOptions>(configuration);
+        services.AddOptions<ImagingOptions>().Bind(configuration).ValidateOnStart<ImagingOptions, ImagingOptionsValidator>();
         services.AddSingleton<IImageLoader, ImageSharpLoader>();
         services.AddSingleton<ITensorWriter, TensorWriter>();
         services.AddSingleton<ImagePreprocessor>();

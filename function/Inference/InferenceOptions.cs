@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 using Microsoft.ML.OnnxRuntime;
 
 namespace ImageClassifier.Inference;
@@ -31,12 +32,12 @@ public sealed class InferenceOptions
 
     /// <summary>Threads one inference may use; 1 suits a small pod serving parallel requests.</summary>
     [ConfigurationKeyName("ORT_INTRA_OP_THREADS")]
-    [Range(1, 64, ErrorMessage = "ORT_INTRA_OP_THREADS must be between 1 and 64.")]
+    [SettingRange(1, 64, ErrorMessage = "ORT_INTRA_OP_THREADS must be between 1 and 64.")]
     public int IntraOpThreads { get; set; } = DefaultThreadsPerRun;
 
     /// <summary>Threads for independent graph branches; the zoo classifiers are sequential.</summary>
     [ConfigurationKeyName("ORT_INTER_OP_THREADS")]
-    [Range(1, 64, ErrorMessage = "ORT_INTER_OP_THREADS must be between 1 and 64.")]
+    [SettingRange(1, 64, ErrorMessage = "ORT_INTER_OP_THREADS must be between 1 and 64.")]
     public int InterOpThreads { get; set; } = DefaultThreadsPerRun;
 
     /// <summary>
@@ -63,6 +64,10 @@ public sealed class InferenceOptions
     /// inference threads never outnumber the cores.
     /// </summary>
     [ConfigurationKeyName("ORT_MAX_CONCURRENT_RUNS")]
-    [Range(1, 1024, ErrorMessage = "ORT_MAX_CONCURRENT_RUNS must be between 1 and 1024.")]
+    [SettingRange(1, 1024, ErrorMessage = "ORT_MAX_CONCURRENT_RUNS must be between 1 and 1024.")]
     public int MaxConcurrentRuns { get; set; } = DefaultMaxConcurrentRuns;
 }
+
+/// <summary>Checks <see cref="InferenceOptions"/>: generated at compile time from its annotations, so the native publish needs no reflection.</summary>
+[OptionsValidator]
+internal sealed partial class InferenceOptionsValidator : IValidateOptions<InferenceOptions>;

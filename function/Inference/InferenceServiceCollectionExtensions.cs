@@ -5,7 +5,7 @@ public static class InferenceServiceCollectionExtensions
 {
     public static IServiceCollection AddInference(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddValidatedOptions<InferenceOptions>(configuration);
+        services.AddOptions<InferenceOptions>().Bind(configuration).ValidateOnStart<InferenceOptions, InferenceOptionsValidator>();
         services.AddMetrics();
         services.AddSingleton<ModelMetrics>();
         services.AddSingleton<ModelBundleResolver>();

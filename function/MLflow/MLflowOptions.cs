@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace ImageClassifier.MLflow;
 
@@ -48,27 +49,27 @@ public sealed class MLflowOptions : IValidatableObject
 
     /// <summary>Larger images are not stored (the run is still logged, with a tag saying why).</summary>
     [ConfigurationKeyName("MLFLOW_LOG_IMAGE_MAX_BYTES")]
-    [Range(1, 100 * 1024 * 1024, ErrorMessage = "MLFLOW_LOG_IMAGE_MAX_BYTES must be between 1 and 104857600.")]
+    [SettingRange(1, 100 * 1024 * 1024, ErrorMessage = "MLFLOW_LOG_IMAGE_MAX_BYTES must be between 1 and 104857600.")]
     public int LogImageMaxBytes { get; set; } = DefaultLogImageMaxBytes;
 
     /// <summary>Predictions waiting to be logged; more are dropped (and counted), never waited for.</summary>
     [ConfigurationKeyName("MLFLOW_QUEUE_CAPACITY")]
-    [Range(1, 100_000, ErrorMessage = "MLFLOW_QUEUE_CAPACITY must be between 1 and 100000.")]
+    [SettingRange(1, 100_000, ErrorMessage = "MLFLOW_QUEUE_CAPACITY must be between 1 and 100000.")]
     public int QueueCapacity { get; set; } = DefaultQueueCapacity;
 
     /// <summary>Seconds one HTTP attempt may take (the Python client's default is 120).</summary>
     [ConfigurationKeyName("MLFLOW_HTTP_REQUEST_TIMEOUT")]
-    [Range(1, 3600, ErrorMessage = "MLFLOW_HTTP_REQUEST_TIMEOUT must be between 1 and 3600 seconds.")]
+    [SettingRange(1, 3600, ErrorMessage = "MLFLOW_HTTP_REQUEST_TIMEOUT must be between 1 and 3600 seconds.")]
     public int HttpRequestTimeoutSeconds { get; set; } = DefaultHttpRequestTimeoutSeconds;
 
     /// <summary>Retries of a transient failure (connection, 429, 5xx); the Python client's default is 7.</summary>
     [ConfigurationKeyName("MLFLOW_HTTP_REQUEST_MAX_RETRIES")]
-    [Range(0, 20, ErrorMessage = "MLFLOW_HTTP_REQUEST_MAX_RETRIES must be between 0 and 20.")]
+    [SettingRange(0, 20, ErrorMessage = "MLFLOW_HTTP_REQUEST_MAX_RETRIES must be between 0 and 20.")]
     public int HttpRequestMaxRetries { get; set; } = DefaultHttpRequestMaxRetries;
 
     /// <summary>Seconds before the first retry, doubled at each one, as the Python client does.</summary>
     [ConfigurationKeyName("MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR")]
-    [Range(0, 120, ErrorMessage = "MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR must be between 0 and 120 seconds.")]
+    [SettingRange(0, 120, ErrorMessage = "MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR must be between 0 and 120 seconds.")]
     public double HttpRequestBackoffFactorSeconds { get; set; } = DefaultHttpRequestBackoffFactorSeconds;
 
     /// <summary>A registered model to serve: <c>models:/name/version</c> or <c>models:/name@alias</c>.</summary>
@@ -116,3 +117,7 @@ public sealed class MLflowOptions : IValidatableObject
         }
     }
 }
+
+/// <summary>Checks <see cref="MLflowOptions"/>: generated at compile time from its annotations, so the native publish needs no reflection.</summary>
+[OptionsValidator]
+internal sealed partial class MLflowOptionsValidator : IValidateOptions<MLflowOptions>;

@@ -17,7 +17,7 @@ public static class MLflowServiceCollectionExtensions
 {
     public static IServiceCollection AddMLflow(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddValidatedOptions<MLflowOptions>(configuration);
+        services.AddOptions<MLflowOptions>().Bind(configuration).ValidateOnStart<MLflowOptions, MLflowOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
 

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace ImageClassifier.Memory;
 
@@ -16,18 +17,22 @@ public sealed class MemoryOptions
     /// there is no cgroup): the budget is this limit less what the process holds once the model is loaded.
     /// </summary>
     [ConfigurationKeyName("MEMORY_LIMIT_BYTES")]
-    [Range(64L * 1024 * 1024, 1L << 40, ErrorMessage = "MEMORY_LIMIT_BYTES must be between 67108864 (64 MiB) and 1099511627776 (1 TiB).")]
+    [SettingRange(64L * 1024 * 1024, 1L << 40, ErrorMessage = "MEMORY_LIMIT_BYTES must be between 67108864 (64 MiB) and 1099511627776 (1 TiB).")]
     public long LimitBytes { get; set; } = DefaultLimitBytes;
 
     /// <summary>The budget itself, overriding the one worked out from the limit; unset: worked out.</summary>
     [ConfigurationKeyName("MEMORY_BUDGET_BYTES")]
-    [Range(1L * 1024 * 1024, 1L << 40, ErrorMessage = "MEMORY_BUDGET_BYTES must be between 1048576 (1 MiB) and 1099511627776 (1 TiB).")]
+    [SettingRange(1L * 1024 * 1024, 1L << 40, ErrorMessage = "MEMORY_BUDGET_BYTES must be between 1048576 (1 MiB) and 1099511627776 (1 TiB).")]
     public long? BudgetBytes { get; set; }
 
     /// <summary>How long a request waits, within its admission slot, for memory others hold; past it, 503 with Retry-After.</summary>
     [ConfigurationKeyName("MEMORY_WAIT_SECONDS")]
-    [Range(0, 60, ErrorMessage = "MEMORY_WAIT_SECONDS must be between 0 and 60.")]
+    [SettingRange(0, 60, ErrorMessage = "MEMORY_WAIT_SECONDS must be between 0 and 60.")]
     public int WaitSeconds { get; set; } = DefaultWaitSeconds;
 
     public TimeSpan Wait => TimeSpan.FromSeconds(WaitSeconds);
 }
+
+/// <summary>Checks <see cref="MemoryOptions"/>: generated at compile time from its annotations, so the native publish needs no reflection.</summary>
+[OptionsValidator]
+internal sealed partial class MemoryOptionsValidator : IValidateOptions<MemoryOptions>;

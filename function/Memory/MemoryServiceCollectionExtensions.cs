@@ -5,7 +5,7 @@ public static class MemoryServiceCollectionExtensions
 {
     public static IServiceCollection AddMemoryBudget(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddValidatedOptions<MemoryOptions>(configuration);
+        services.AddOptions<MemoryOptions>().Bind(configuration).ValidateOnStart<MemoryOptions, MemoryOptionsValidator>();
         services.AddMetrics();
         services.AddSingleton<MemoryMetrics>();
         services.AddSingleton<MemoryBudget>();

@@ -7,7 +7,7 @@ public static class TryPageExtensions
 {
     public static IServiceCollection AddTryPage(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddValidatedOptions<UiOptions>(configuration);
+        services.AddOptions<UiOptions>().Bind(configuration).ValidateOnStart();
         services.AddSingleton<TryPageAssets>();
         return services;
     }

@@ -19,7 +19,7 @@ public class FetchOptionsTests
         Assert.Equal(20 * 1024 * 1024, options.MaxBytes);
         Assert.False(options.AllowPrivateNetworks);
         Assert.Equal(new HashSet<int> { 80, 443 }, options.AllowedPortSet);
-        Assert.Empty(options.DeniedNetworks);
+        Assert.Empty(options.DeniedNetworks());
     }
 
     [Fact]

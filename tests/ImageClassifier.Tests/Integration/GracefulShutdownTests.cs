@@ -46,7 +46,7 @@ public class GracefulShutdownTests
         await EventuallyAsync(() => Task.FromResult(images.RequestCount == InFlight), "the image host never saw every request");
 
         // The signal must reach the runtime itself, not a shell that would not pass it on.
-        Assert.Contains("ImageClassifier.dll", await File.ReadAllTextAsync($"/proc/{function.ProcessId}/cmdline"), StringComparison.Ordinal);
+        Assert.Equal(Path.Combine(function.Folder, "ImageClassifier"), new FileInfo($"/proc/{function.ProcessId}/exe").LinkTarget);
         await function.TerminateAsync();
 
         await EventuallyAsync(async () =>
