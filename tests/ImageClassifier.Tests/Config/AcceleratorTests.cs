@@ -85,6 +85,10 @@ public class AcceleratorTests
             Assert.Equal(Chosen["modelPath"], env["MODEL_PATH"]);
         }
 
+        var policy = Yaml.Parse(rendered[Manifests.NetworkPolicy]);
+        Assert.Equal(Chosen["workloadName"], policy.Text("metadata.name"));
+        Assert.Equal(Chosen["workloadName"], policy.Scalars("spec.podSelector.matchLabels")["serving.knative.dev/service"]);
+
         var trigger = Yaml.Parse(rendered[Manifests.Trigger]);
         Assert.Equal(Chosen["workloadName"], trigger.Text("metadata.name"));
         Assert.Equal(Chosen["workloadName"], trigger.Text("spec.subscriber.ref.name"));

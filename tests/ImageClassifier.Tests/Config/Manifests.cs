@@ -10,6 +10,7 @@ public static class Manifests
     public const string Func = "config/func.yaml";
     public const string Trigger = "config/trigger.yaml";
     public const string TestPipeline = "config/tekton/pipeline.yaml";
+    public const string NetworkPolicy = "config/network-policy.yaml";
 
     /// <summary>The manifests that run the function, for theories over all of them.</summary>
     public static TheoryData<string> Running => new() { Service, Workload, Func };

@@ -42,7 +42,7 @@ public class PlatformSchemaTests(PlatformSchemas schemas) : IClassFixture<Platfo
         var kinds = KubernetesDocuments().Select(row => Kind(YamlJson.Load((string)row[0])[(int)row[1]])).Order(StringComparer.Ordinal);
 
         Assert.Equal(
-            ["carto.run/v1alpha1 Workload", "eventing.knative.dev/v1 Trigger", "serving.knative.dev/v1 Service", "tekton.dev/v1 Pipeline"],
+            ["carto.run/v1alpha1 Workload", "eventing.knative.dev/v1 Trigger", "networking.k8s.io/v1 NetworkPolicy", "serving.knative.dev/v1 Service", "tekton.dev/v1 Pipeline"],
             kinds);
     }
 
@@ -65,9 +65,9 @@ public class PlatformSchemaTests(PlatformSchemas schemas) : IClassFixture<Platfo
     [Fact]
     public void A_kind_without_a_schema_is_refused_by_name()
     {
-        var policy = JsonNode.Parse("""{"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy", "metadata": {"name": "image-classifier"}}""")!;
+        var budget = JsonNode.Parse("""{"apiVersion": "policy/v1", "kind": "PodDisruptionBudget", "metadata": {"name": "image-classifier"}}""")!;
 
-        Assert.StartsWith("networking.k8s.io/v1 NetworkPolicy: no schema", Assert.Single(schemas.Problems(policy)), StringComparison.Ordinal);
+        Assert.StartsWith("policy/v1 PodDisruptionBudget: no schema", Assert.Single(schemas.Problems(budget)), StringComparison.Ordinal);
     }
 
     /// <summary>
@@ -88,6 +88,11 @@ public class PlatformSchemaTests(PlatformSchemas schemas) : IClassFixture<Platfo
     [InlineData(Manifests.Trigger, "/spec/subscriber/ref/nme", "\"x\"", "#/spec.subscriber.ref.nme: NoAdditionalPropertiesAllowed")]
     [InlineData(Manifests.TestPipeline, "/spec/tasks/0/taskSpec/steps/0/imag", "\"x\"", "")]
     [InlineData(Manifests.TestPipeline, "/spec/params/0/name", null, "#/spec.params[0].name: PropertyRequired")]
+    [InlineData(Manifests.NetworkPolicy, "/spec/egress/1/to/0/ipBlock/excep", "[]", "#/spec.egress[1].to[0].ipBlock.excep: NoAdditionalPropertiesAllowed")]
+    [InlineData(Manifests.NetworkPolicy, "/spec/egress/0/ports/0/port", "true", "#/spec.egress[0].ports[0].port: NotOneOf")]
+    [InlineData(Manifests.NetworkPolicy, "/spec/egress/0/ports/0/port", "\"dns\"", "")]
+    [InlineData(Manifests.NetworkPolicy, "/spec/podSelector/matchLabels/app", "\"x\"", "")]
+    [InlineData(Manifests.NetworkPolicy, "/metadata/lables", "{}", "#/metadata.lables: NoAdditionalPropertiesAllowed")]
     [InlineData(Manifests.Func, "/build/builder", "\"docker\"", "#/build.builder: NotInEnumeration")]
     [InlineData(Manifests.Func, "/run/envs/0/valu", "\"\"", "#/run.envs[0].valu: NoAdditionalPropertiesAllowed")]
     public void A_change_is_refused_or_let_through_as_the_platform_would(string file, string path, string? json, string expected)

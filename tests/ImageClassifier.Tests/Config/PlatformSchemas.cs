@@ -5,8 +5,8 @@ using NJsonSchema.Validation;
 namespace ImageClassifier.Tests.Config;
 
 /// <summary>
-/// The platforms' schemas in Config/Schemas, loaded once per test class: each CRD version by its
-/// apiVersion and kind, and func.yaml's schema.
+/// The platforms' schemas in Config/Schemas, loaded once per test class: each CRD version and each
+/// kind of a Kubernetes OpenAPI document by its apiVersion and kind, and func.yaml's schema.
 /// </summary>
 public sealed class PlatformSchemas : IAsyncLifetime
 {
@@ -27,6 +27,14 @@ public sealed class PlatformSchemas : IAsyncLifetime
                     var openApiV3Schema = version!["schema"]!["openAPIV3Schema"]!.AsObject();
                     _schemas[Key($"{crd["spec"]!["group"]}/{version["name"]}", (string)crd["spec"]!["names"]!["kind"]!)] = await LoadAsync(openApiV3Schema);
                 }
+            }
+        }
+
+        foreach (var file in Directory.EnumerateFiles(Folder, "*.openapi.json"))
+        {
+            foreach (var (apiVersion, kind, schema) in BuiltInSchema.Kinds(JsonNode.Parse(await File.ReadAllTextAsync(file))!.AsObject()))
+            {
+                _schemas[Key(apiVersion, kind)] = await JsonSchema.FromJsonAsync(schema.ToJsonString());
             }
         }
 
@@ -56,9 +64,13 @@ public sealed class PlatformSchemas : IAsyncLifetime
 
     private static string Key(string? apiVersion, string? kind) => $"{apiVersion} {kind}";
 
-    /// <summary>An error inside a list item or a map value, reported at the field itself.</summary>
+    /// <summary>
+    /// An error inside a list item, a map value or a referenced type (a built-in schema's
+    /// <c>allOf</c> of one <c>$ref</c>), reported at the field itself.
+    /// </summary>
     private static IEnumerable<string> Leaves(ValidationError error) =>
-        error is ChildSchemaValidationError child && error.Kind is ValidationErrorKind.ArrayItemNotValid or ValidationErrorKind.AdditionalPropertiesNotValid
+        error is ChildSchemaValidationError child
+            && error.Kind is ValidationErrorKind.ArrayItemNotValid or ValidationErrorKind.AdditionalPropertiesNotValid or ValidationErrorKind.NotAllOf
             ? child.Errors.Values.SelectMany(errors => errors).SelectMany(Leaves)
             : [$"{error.Path}: {error.Kind}"];
 }

@@ -7,23 +7,36 @@ using System.Net.Sockets;
 namespace ImageClassifier.Tests.Harness;
 
 /// <summary>
-/// The function as a buildpack image runs it: the Procfile's <c>web</c> command, started by a
-/// shell in the output of <c>dotnet publish</c>, with <c>PORT</c> set. The function is published
-/// once per test run, behind one lock, and every published process runs from that one output.
+/// The function as a buildpack image runs it in the hardened pod of config/service.yaml: the
+/// Procfile's <c>web</c> command, started by a shell in the output of <c>dotnet publish</c>, with
+/// <c>PORT</c> set. The function is published once per test run, behind one lock, and every
+/// published process runs from that one output, which no process can write (a read-only root
+/// filesystem): it has no write permission anywhere, and a test host running as root (CI) starts
+/// the process as an unprivileged user, since root ignores permissions. Each process gets a fresh
+/// writable folder for TMPDIR and its caches (the pod's /tmp volume) and another for HOME.
 /// </summary>
 public sealed class PublishedFunction : IAsyncDisposable
 {
+    private const UnixFileMode ReadByAll = UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+    private const UnixFileMode ExecuteByAll = UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+    private const UnixFileMode ReadAndExecute = ReadByAll | ExecuteByAll;
+
+    /// <summary>As /tmp: anyone may create files, and only their owner remove them.</summary>
+    private const UnixFileMode WritableByAll = ReadAndExecute | UnixFileMode.UserWrite | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite | UnixFileMode.StickyBit;
+
     private static readonly Lazy<Task<string>> Published = new(PublishAsync);
 
     private readonly Process _process;
     private readonly string _folder;
+    private readonly DirectoryInfo _scratch;
 
     private readonly ConcurrentQueue<string> _output = new();
 
-    private PublishedFunction(Process process, string folder, Uri baseAddress)
+    private PublishedFunction(Process process, string folder, DirectoryInfo scratch, Uri baseAddress)
     {
         _process = process;
         _folder = folder;
+        _scratch = scratch;
         BaseAddress = baseAddress;
     }
 
@@ -31,6 +44,12 @@ public sealed class PublishedFunction : IAsyncDisposable
 
     /// <summary>The publish output the process runs from.</summary>
     public string Folder => _folder;
+
+    /// <summary>The process's TMPDIR, under which its ORT and model caches are set too: what the pod's /tmp volume holds.</summary>
+    public string TempFolder => Path.Combine(_scratch.FullName, "tmp");
+
+    /// <summary>The process's HOME, writable, which it should leave empty.</summary>
+    public string Home => Path.Combine(_scratch.FullName, "home");
 
     /// <summary>The process the shell started; the Procfile's <c>exec</c> makes it the dotnet process itself.</summary>
     public int ProcessId => _process.Id;
@@ -42,16 +61,36 @@ public sealed class PublishedFunction : IAsyncDisposable
     {
         var folder = await Published.Value;
         var port = FreeLoopbackPort();
-        var start = ChildProcess.StartInfo("bash", "-c", WebCommand());
+        var unprivileged = ProcessUser.TestHostIsRoot;
+        var scratch = Directory.CreateTempSubdirectory("image-classifier-run-");
+        var temp = scratch.CreateSubdirectory("tmp");
+        var home = scratch.CreateSubdirectory("home");
+        if (unprivileged)
+        {
+            // The unprivileged user must reach its folders through a parent created private to root.
+            SetMode(scratch, ReadAndExecute);
+            SetMode(temp, WritableByAll);
+            SetMode(home, WritableByAll);
+        }
+
+        // setpriv (util-linux) drops to nobody before bash execs the web command, so the process is still dotnet itself.
+        var start = unprivileged
+            ? ChildProcess.StartInfo("setpriv", $"--reuid={ProcessUser.Unprivileged}", $"--regid={ProcessUser.Unprivileged}", "--clear-groups", "bash", "-c", WebCommand())
+            : ChildProcess.StartInfo("bash", "-c", WebCommand());
         start.WorkingDirectory = folder;
-        start.Environment["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["PORT"] = port.ToString(CultureInfo.InvariantCulture);
+        start.Environment["TMPDIR"] = temp.FullName;
+        start.Environment["HOME"] = home.FullName;
+        start.Environment["XDG_CACHE_HOME"] = Path.Combine(temp.FullName, ".cache");
+        start.Environment["ORT_OPTIMIZED_MODEL_DIR"] = Path.Combine(temp.FullName, "image-classifier-onnx");
+        start.Environment["MODEL_CACHE_DIR"] = Path.Combine(temp.FullName, "image-classifier", "models");
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("The web process did not start.");
-        var function = new PublishedFunction(process, folder, new Uri($"http://127.0.0.1:{port}/"));
+        var function = new PublishedFunction(process, folder, scratch, new Uri($"http://127.0.0.1:{port}/"));
         process.OutputDataReceived += (_, line) => function.Keep(line.Data);
         process.ErrorDataReceived += (_, line) => function.Keep(line.Data);
         process.BeginOutputReadLine();
@@ -93,19 +132,50 @@ public sealed class PublishedFunction : IAsyncDisposable
         }
 
         _process.Dispose();
+        _scratch.Delete(recursive: true);
     }
 
     /// <summary>
     /// Publishes <c>function/</c> as the buildpack does. Two publishes at once would share
-    /// <c>obj/</c> and fight over its files, so there is one, and it is removed when the test run ends.
+    /// <c>obj/</c> and fight over its files, so there is one. It is then made read-only for
+    /// everyone, and writable again to be removed when the test run ends.
     /// </summary>
     private static async Task<string> PublishAsync()
     {
         var folder = Directory.CreateTempSubdirectory("image-classifier-publish-").FullName;
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(folder, recursive: true);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            SetModes(folder, directory => directory | UnixFileMode.UserWrite, file => file);
+            Directory.Delete(folder, recursive: true);
+        };
         var (exitCode, output) = await ChildProcess.RunAsync("dotnet", "publish", Path.Combine(RepositoryRoot.Path, "function"), "-c", "Release", "-o", folder);
         Assert.True(exitCode == 0, $"dotnet publish failed:\n{output}");
+
+        // As chmod -R a+rX,a-w: anyone may read and run it, no one may write it.
+        SetModes(
+            folder,
+            _ => ReadAndExecute,
+            file => (file & ExecuteByAll) != 0 ? ReadAndExecute : ReadByAll);
         return folder;
+    }
+
+    private static void SetModes(string folder, Func<UnixFileMode, UnixFileMode> directoryMode, Func<UnixFileMode, UnixFileMode> fileMode)
+    {
+        var root = new DirectoryInfo(folder);
+        foreach (var entry in root.EnumerateFileSystemInfos("*", SearchOption.AllDirectories).Prepend(root))
+        {
+            SetMode(entry, entry is DirectoryInfo ? directoryMode(entry.UnixFileMode) : fileMode(entry.UnixFileMode));
+        }
+    }
+
+    private static void SetMode(FileSystemInfo entry, UnixFileMode mode)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            throw new PlatformNotSupportedException("The published function runs as the buildpack image runs it, on Linux.");
+        }
+
+        entry.UnixFileMode = mode;
     }
 
     private void Keep(string? line)

@@ -27,14 +27,12 @@ public class GracefulShutdownTests
             context.Response.ContentType = "image/png";
             await context.Response.Body.WriteAsync(coffee);
         });
-        var home = Directory.CreateTempSubdirectory("image-classifier-home-");
         await using var function = await PublishedFunction.StartAsync(new Dictionary<string, string>
         {
             ["FETCH_ALLOW_PRIVATE_NETWORKS"] = "true",
             ["FETCH_ALLOWED_PORTS"] = "",
             ["SHUTDOWN_DRAIN_SECONDS"] = "5",
             ["SHUTDOWN_TIMEOUT_SECONDS"] = "25",
-            ["HOME"] = home.FullName,
         });
         using var client = new HttpClient { Timeout = Patience };
         await function.WaitUntilReadyAsync(client);
@@ -76,8 +74,7 @@ public class GracefulShutdownTests
         Assert.True(exitCode == 0, $"Exit code {exitCode}:\n{function.Output}");
         Assert.Equal(0, images.Hits("/late.png"));
         Assert.Equal(publishOutput, Snapshot(function.Folder));
-        Assert.Empty(home.EnumerateFileSystemInfos("*", SearchOption.AllDirectories));
-        home.Delete(recursive: true);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(function.Home, "*", SearchOption.AllDirectories));
     }
 
     private static async Task EventuallyAsync(Func<Task<bool>> condition, string failure)
