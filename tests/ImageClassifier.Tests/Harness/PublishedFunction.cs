@@ -51,7 +51,7 @@ public sealed class PublishedFunction : IAsyncDisposable
     /// <summary>The process's HOME, writable, which it should leave empty.</summary>
     public string Home => Path.Combine(_scratch.FullName, "home");
 
-    /// <summary>The process the shell started; the Procfile's <c>exec</c> makes it the dotnet process itself.</summary>
+    /// <summary>The process the shell started; the Procfile's <c>exec</c> makes it the function's executable itself.</summary>
     public int ProcessId => _process.Id;
 
     /// <summary>What the process wrote to stdout and stderr so far, for failure messages.</summary>
@@ -73,7 +73,7 @@ public sealed class PublishedFunction : IAsyncDisposable
             SetMode(home, WritableByAll);
         }
 
-        // setpriv (util-linux) drops to nobody before bash execs the web command, so the process is still dotnet itself.
+        // setpriv (util-linux) drops to nobody before bash execs the web command, so the process is still the function's executable itself.
         var start = unprivileged
             ? ChildProcess.StartInfo("setpriv", $"--reuid={ProcessUser.Unprivileged}", $"--regid={ProcessUser.Unprivileged}", "--clear-groups", "bash", "-c", WebCommand())
             : ChildProcess.StartInfo("bash", "-c", WebCommand());
@@ -136,7 +136,7 @@ public sealed class PublishedFunction : IAsyncDisposable
     }
 
     /// <summary>
-    /// Publishes <c>function/</c> as the buildpack does. Two publishes at once would share
+    /// Publishes <c>function/</c> as the README's deploying section does (natively, on Linux). Two publishes at once would share
     /// <c>obj/</c> and fight over its files, so there is one. It is then made read-only for
     /// everyone, and writable again to be removed when the test run ends.
     /// </summary>
