@@ -25,7 +25,8 @@ internal sealed class ClassificationDelivery(RequestLifecycle lifecycle, Func fu
 
         // Only an event has an identity; a plain request sent twice is two requests.
         var (reply, duplicate) = incoming.Event is { } cloudEvent
-            ? await duplicates.GetOrAddAsync(EventKey.Of(cloudEvent), token => ClassifyAsync(incoming.Request, scope, token), cancellationToken)
+            ? await duplicates.GetOrAddAsync(
+                EventKey.Of(cloudEvent), token => ClassifyAsync(incoming.Request with { EventId = cloudEvent.Id }, scope, token), cancellationToken)
             : (await ClassifyAsync(incoming.Request, scope, cancellationToken), false);
         scope.Duplicate = duplicate;
         scope.Top1 = reply.Data is ReplyData { Predictions: [var top, ..] } ? top.Label : null;
