@@ -22,7 +22,8 @@ public sealed class RegisteredModelSourceTests : IAsyncLifetime
 
         var files = await services.Get<RegisteredModelSource>().DownloadAsync(CancellationToken.None);
 
-        Assert.Equal("classifier/3", files.Name);
+        Assert.Equal("classifier", files.Name);
+        Assert.Equal("3", files.Version.Version);
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(ShuffleNet)), files.Sha256);
         Assert.Equal(ShuffleNet, await File.ReadAllBytesAsync(files.ModelPath));
         Assert.StartsWith(services.CacheDirectory, files.ModelPath, StringComparison.Ordinal);
@@ -45,7 +46,7 @@ public sealed class RegisteredModelSourceTests : IAsyncLifetime
 
         var files = await services.Get<RegisteredModelSource>().DownloadAsync(CancellationToken.None);
 
-        Assert.Equal("classifier/2", files.Name);
+        Assert.Equal("classifier", files.Name);
         Assert.Equal("2", files.Version.Version);
         Assert.Equal(ShuffleNet, await File.ReadAllBytesAsync(files.ModelPath));
         Assert.Equal("cat\ndog\n", await File.ReadAllTextAsync(files.LabelsPath!));
@@ -69,7 +70,7 @@ public sealed class RegisteredModelSourceTests : IAsyncLifetime
             await Task.Delay(5);
         }
 
-        Assert.Equal("classifier/7", (await download).Name);
+        Assert.Equal("7", (await download).Version.Version);
         Assert.Equal(2, _mlflow.CallsTo("/api/2.0/mlflow/registered-models/alias").Count);
     }
 
