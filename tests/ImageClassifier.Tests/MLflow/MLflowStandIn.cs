@@ -43,6 +43,7 @@ public sealed partial class MLflowStandIn : IAsyncDisposable
     private readonly ConcurrentDictionary<string, byte[]> _artifacts = new(StringComparer.Ordinal);
     private TaskCompletionSource _gate = CompletedGate();
     private int _nextExperimentId = 1;
+    private int _stalled;
 
     private MLflowStandIn(WebApplication app) => _app = app;
 
@@ -59,6 +60,9 @@ public sealed partial class MLflowStandIn : IAsyncDisposable
 
     /// <summary>Artifact downloads of this file name send half their bytes, then nothing more until the caller gives up.</summary>
     public string? StallDownloadsOf { get; set; }
+
+    /// <summary>How many downloads have sent half their bytes and stalled.</summary>
+    public int Stalled => Volatile.Read(ref _stalled);
 
     /// <summary>Artifact downloads of this file name send the file, then a mebibyte more, with no length announced (the listing keeps the file's size).</summary>
     public string? OversizeDownloadsOf { get; set; }
@@ -557,6 +561,7 @@ public sealed partial class MLflowStandIn : IAsyncDisposable
                 {
                     await context.Response.Body.WriteAsync(bytes.AsMemory(0, bytes.Length / 2));
                     await context.Response.Body.FlushAsync();
+                    Interlocked.Increment(ref _stalled);
                     await Task.Delay(Timeout.Infinite, context.RequestAborted);
                     return;
                 }
