@@ -30,7 +30,8 @@ public sealed class Func(
             throw Problems.InvalidTopK.Failure($"topK must be between 1 and {model.ClassCount}.");
         }
 
-        var image = await GetImageAsync(request, cancellationToken);
+        using var fetched = request.Image is null ? await FetchAsync(request, cancellationToken) : null;
+        var image = request.Image ?? fetched!.Bytes;
 
         TensorBuffer tensor;
         using (stages.Start(Stage.Preprocess))
@@ -52,16 +53,9 @@ public sealed class Func(
         }
     }
 
-    private async Task<ReadOnlyMemory<byte>> GetImageAsync(ClassificationRequest request, CancellationToken cancellationToken) =>
-        request switch
-        {
-            { Image: { } bytes } => bytes,
-            { Url: { } url } => await FetchAsync(url, cancellationToken),
-            _ => throw Problems.NoImage.Failure("The request names no image: give a \"url\", or send the image bytes."),
-        };
-
-    private async Task<ReadOnlyMemory<byte>> FetchAsync(Uri url, CancellationToken cancellationToken)
+    private async Task<FetchedImage> FetchAsync(ClassificationRequest request, CancellationToken cancellationToken)
     {
+        var url = request.Url ?? throw Problems.NoImage.Failure("The request names no image: give a \"url\", or send the image bytes.");
         using (stages.Start(Stage.Fetch))
         {
             return await fetcher.FetchAsync(url, cancellationToken);

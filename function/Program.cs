@@ -9,6 +9,7 @@ using ImageClassifier.InferenceProtocol;
 using ImageClassifier.Memory;
 using ImageClassifier.MLflow;
 using ImageClassifier.Observability;
+using ImageClassifier.Ui;
 
 // Composition only: each feature registers its own options, services and metrics (ARCHITECTURE.md).
 var builder = WebApplication.CreateSlimBuilder(args);
@@ -24,8 +25,10 @@ builder.Services.AddMemoryBudget(builder.Configuration);
 builder.Services.AddImaging(builder.Configuration);
 builder.Services.AddInference(builder.Configuration);
 builder.Services.AddMLflow(builder.Configuration);
+builder.Services.AddTryPage(builder.Configuration);
 
 var app = builder.Build();
+app.UseTryPage();
 app.UseFunctionHosting();
 app.MapFunction();
 app.MapInferenceProtocol();

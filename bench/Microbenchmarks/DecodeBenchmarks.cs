@@ -15,14 +15,14 @@ namespace ImageClassifier.Microbenchmarks;
 public class DecodeBenchmarks
 {
     private readonly ImageSharpLoader loader = new ImageSharpLoader(Options.Create(new ImagingOptions()));
-    private readonly Configuration configuration = DecoderConfiguration.Create(new ImagingOptions().MaxImagePixels);
+    private readonly Configuration configuration = DecoderConfiguration.Create(DecoderConfiguration.Allocator(new ImagingOptions().MaxImagePixels));
     private readonly JpegDecoder withoutMetadata = new() { IgnoreMetadata = true };
     private readonly byte[] jpeg = BenchAssets.Jpeg;
 
     [Benchmark(Baseline = true, Description = "loader: identify + decode Rgb24 + orient")]
     public int Loader()
     {
-        using var image = loader.Load(jpeg);
+        using var image = loader.Load(loader.Identify(jpeg));
         return image.Width;
     }
 

@@ -24,7 +24,8 @@ public class PreprocessBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        image = new ImageSharpLoader(Options.Create(new ImagingOptions())).Load(BenchAssets.Jpeg);
+        var loader = new ImageSharpLoader(Options.Create(new ImagingOptions()));
+        image = (Image<Rgb24>)loader.Load(loader.Identify(BenchAssets.Jpeg));
         cropped = new Image<Rgb24>(spec.CropSize, spec.CropSize);
     }
 

@@ -1,28 +1,38 @@
 using ImageClassifier.Failures;
+using ImageClassifier.Memory;
+using Microsoft.Extensions.Options;
 
 namespace ImageClassifier.Edge;
 
-/// <summary>Reads a request body whole, refusing it once it is over a limit.</summary>
-internal static class BodyReader
+/// <summary>
+/// Reads a request body whole, into memory paid for from the budget as the bytes arrive, within
+/// its form's limit and REQUEST_BODY_TIMEOUT_SECONDS. A declared length over the limit is refused
+/// before a byte is read; a chunked body is counted as it streams; a body too slow is 408, and its
+/// admission slot is free again.
+/// </summary>
+internal sealed class BodyReader(MemoryBudget budget, IOptions<EdgeOptions> options, TimeProvider timeProvider)
 {
-    private const int ChunkBytes = 64 * 1024;
-
-    /// <summary>
-    /// Checks Content-Length first, so an honest large body is refused before a byte of it is
-    /// read, and counts while streaming, so a chunked body cannot get past the limit either.
-    /// </summary>
-    public static async Task<byte[]> ReadAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
+    /// <summary>The body, in a buffer the caller disposes once it is done with the bytes.</summary>
+    public async Task<BudgetedBuffer> ReadAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
     {
         if (request.ContentLength > limit)
         {
             throw PayloadTooLarge(limit);
         }
 
+        var timeout = options.Value.BodyTimeout;
+        using var deadline = new CancellationTokenSource(timeout, timeProvider);
+        using var reading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        BudgetedBuffer body;
         try
         {
-            return request.ContentLength is { } length
-                ? await ReadExactlyAsync(request.Body, (int)length, cancellationToken)
-                : await ReadToEndAsync(request.Body, limit, cancellationToken);
+            body = await BudgetedBuffer.ReadAsync(
+                request.Body, request.ContentLength, limit, budget, "The request body", () => PayloadTooLarge(limit), reading.Token);
+        }
+        catch (OperationCanceledException e) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw Problems.RequestTimeout.Failure(
+                $"The request body did not arrive within {timeout.TotalSeconds} seconds (REQUEST_BODY_TIMEOUT_SECONDS).", e);
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
@@ -32,41 +42,16 @@ internal static class BodyReader
         {
             throw Problems.InvalidRequest.Failure("The request body could not be read.", e);
         }
+
+        if (request.ContentLength is { } declared && body.Length != declared)
+        {
+            body.Dispose();
+            throw Problems.InvalidRequest.Failure("The request body is shorter than its Content-Length.");
+        }
+
+        return body;
     }
 
     private static ClassificationException PayloadTooLarge(long limit) =>
         Problems.PayloadTooLarge.Failure($"The request body is larger than {limit} bytes, the limit for its content type.");
-
-    private static async Task<byte[]> ReadExactlyAsync(Stream body, int length, CancellationToken cancellationToken)
-    {
-        var buffer = new byte[length];
-        try
-        {
-            await body.ReadExactlyAsync(buffer, cancellationToken);
-        }
-        catch (EndOfStreamException e)
-        {
-            throw Problems.InvalidRequest.Failure("The request body is shorter than its Content-Length.", e);
-        }
-
-        return buffer;
-    }
-
-    private static async Task<byte[]> ReadToEndAsync(Stream body, int limit, CancellationToken cancellationToken)
-    {
-        using var content = new MemoryStream();
-        var chunk = new byte[ChunkBytes];
-        int read;
-        while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (content.Length + read > limit)
-            {
-                throw PayloadTooLarge(limit);
-            }
-
-            content.Write(chunk, 0, read);
-        }
-
-        return content.ToArray();
-    }
 }

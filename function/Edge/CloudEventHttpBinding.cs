@@ -60,12 +60,14 @@ internal sealed class CloudEventHttpBinding
         return cloudEvent;
     }
 
-    /// <summary>Sets a binary-mode event's data from the body: JSON is parsed, anything else stays bytes.</summary>
-    public static void DecodeBinaryModeData(CloudEvent cloudEvent, byte[] body)
+    /// <summary>
+    /// Sets a binary-mode event's data from the body: JSON is parsed; anything else stays the
+    /// body's bytes, not copied (it can be a large image), valid as long as the body is.
+    /// </summary>
+    public static void DecodeBinaryModeData(CloudEvent cloudEvent, ReadOnlyMemory<byte> body)
     {
         if (!MediaTypes.IsJson(cloudEvent.DataContentType))
         {
-            // As the JSON event format's binary mode does, without copying what can be a large image.
             cloudEvent.Data = body;
             return;
         }

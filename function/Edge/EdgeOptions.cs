@@ -2,13 +2,23 @@ using System.ComponentModel.DataAnnotations;
 
 namespace ImageClassifier.Edge;
 
-/// <summary>How large a JSON request body the edge reads (images are limited by FETCH_MAX_BYTES, the fetcher's setting).</summary>
+/// <summary>How large a JSON request body the edge reads, and how long any body may take (images are limited by FETCH_MAX_BYTES, the fetcher's setting).</summary>
 public sealed class EdgeOptions
 {
     public const int DefaultMaxRequestBytes = 64 * 1024;
+
+    /// <summary>The queue-proxy sits in the same pod: a body slower than this is a stuck or hostile sender holding a slot.</summary>
+    public const int DefaultBodyTimeoutSeconds = 10;
 
     /// <summary>Largest JSON body: plain JSON requests and binary-mode events with JSON data.</summary>
     [ConfigurationKeyName("MAX_REQUEST_BYTES")]
     [Range(1024, 16 * 1024 * 1024, ErrorMessage = "MAX_REQUEST_BYTES must be between 1024 and 16777216.")]
     public int MaxRequestBytes { get; set; } = DefaultMaxRequestBytes;
+
+    /// <summary>How long a request's whole body may take to arrive; past it, 408 and the admission slot is free again.</summary>
+    [ConfigurationKeyName("REQUEST_BODY_TIMEOUT_SECONDS")]
+    [Range(1, 300, ErrorMessage = "REQUEST_BODY_TIMEOUT_SECONDS must be between 1 and 300.")]
+    public int BodyTimeoutSeconds { get; set; } = DefaultBodyTimeoutSeconds;
+
+    public TimeSpan BodyTimeout => TimeSpan.FromSeconds(BodyTimeoutSeconds);
 }

@@ -11,6 +11,7 @@ public static class EdgeServiceCollectionExtensions
         services.AddProblemDetails();
 
         services.AddSingleton<BodyLimits>();
+        services.AddSingleton<BodyReader>();
         services.AddSingleton<CloudEventHttpBinding>();
         services.AddSingleton<RequestReader>();
         services.AddSingleton<FunctionEndpoint>();

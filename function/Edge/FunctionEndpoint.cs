@@ -26,7 +26,7 @@ internal sealed class FunctionEndpoint(
 
     private async Task ServeAsync(HttpContext context, CancellationToken cancellationToken)
     {
-        var incoming = await reader.ReadAsync(context.Request, cancellationToken);
+        using var incoming = await reader.ReadAsync(context.Request, cancellationToken);
         var outcome = await delivery.DeliverAsync(incoming, cancellationToken);
         switch (outcome)
         {
@@ -46,7 +46,8 @@ internal sealed class FunctionEndpoint(
 
     private async Task ServeBatchAsync(HttpContext context, CancellationToken cancellationToken)
     {
-        var entries = await reader.ReadBatchAsync(context.Request, cancellationToken);
+        var (entries, body) = await reader.ReadBatchAsync(context.Request, cancellationToken);
+        using var owned = body;
         var answers = await batches.DeliverAsync(entries, cancellationToken);
         if (answers.Count == 0)
         {

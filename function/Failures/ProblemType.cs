@@ -24,6 +24,12 @@ public sealed record ProblemType(string Slug, int Status, string Title)
     /// <summary>A 503 is the function saying "not now": it tells the caller when to come back.</summary>
     public bool CarriesRetryAfter => Status == 503;
 
+    /// <summary>
+    /// Answered before the request's body was read (or while it was): the connection is closed
+    /// rather than kept, so the server does not spend its time draining a body no one will use.
+    /// </summary>
+    public bool ClosesConnection => Status is 408 or 413 or 503;
+
     /// <summary>The failure to throw, with a detail for the caller (no secrets, no exception text).</summary>
     public ClassificationException Failure(string detail, Exception? innerException = null) => new(this, detail, innerException);
 
@@ -33,6 +39,11 @@ public sealed record ProblemType(string Slug, int Status, string Title)
         if (CarriesRetryAfter)
         {
             response.Headers[HeaderNames.RetryAfter] = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (ClosesConnection)
+        {
+            response.Headers[HeaderNames.Connection] = "close";
         }
     }
 }

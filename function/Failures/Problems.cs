@@ -17,6 +17,9 @@ public static class Problems
     // 404: the inference protocol's route names a model this function does not serve.
     public static readonly ProblemType ModelNotFound = new("model-not-found", 404, "Model not found");
 
+    // 408: the caller did not send its request in time; Knative retries it.
+    public static readonly ProblemType RequestTimeout = new("request-timeout", 408, "Request body too slow");
+
     // 413: more than the function reads in one request.
     public static readonly ProblemType PayloadTooLarge = new("payload-too-large", 413, "Request body too large");
     public static readonly ProblemType TooManyEvents = new("too-many-events", 413, "Too many events");
@@ -25,6 +28,7 @@ public static class Problems
     // 415: a format the function does not read.
     public static readonly ProblemType UnsupportedMediaType = new("unsupported-media-type", 415, "Unsupported media type");
     public static readonly ProblemType BinaryTensorDataUnsupported = new("binary-tensor-data-unsupported", 415, "Binary tensor data unsupported");
+    public static readonly ProblemType UnsupportedImageFormat = new("unsupported-image-format", 415, "Unsupported image format");
 
     // 422: the request is well formed, but its image cannot be had or used.
     public static readonly ProblemType UrlRefused = new("url-refused", 422, "Image URL refused");
@@ -56,8 +60,9 @@ public static class Problems
     [
         InvalidRequest, InvalidCloudEvent, InvalidUrl, InvalidTopK, NoImage, InvalidInferenceRequest,
         ModelNotFound,
+        RequestTimeout,
         PayloadTooLarge, TooManyEvents, TooLargeForMemory,
-        UnsupportedMediaType, BinaryTensorDataUnsupported,
+        UnsupportedMediaType, BinaryTensorDataUnsupported, UnsupportedImageFormat,
         UrlRefused, ImageNotFound, UpstreamRejected, ImageTooLarge, ImageTooManyPixels, ImageTooElongated, NotAnImage, ImageCorrupt, ImageUnsupported,
         InternalError,
         UpstreamFailed, TooManyRedirects, UpstreamTimeout,

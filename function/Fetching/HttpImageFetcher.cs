@@ -1,5 +1,6 @@
 using System.Net;
 using ImageClassifier.Failures;
+using ImageClassifier.Memory;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Timeout;
@@ -24,11 +25,18 @@ internal sealed class HttpImageFetcher : IImageFetcher
     private readonly FetchOptions options;
     private readonly TimeProvider timeProvider;
     private readonly FetchMetrics metrics;
+    private readonly MemoryBudget budget;
 
     public HttpImageFetcher(
-        IHttpClientFactory clientFactory, IOptions<FetchOptions> options, FetchMetrics metrics, TimeProvider timeProvider, ILogger<HttpImageFetcher> logger)
+        IHttpClientFactory clientFactory,
+        IOptions<FetchOptions> options,
+        FetchMetrics metrics,
+        MemoryBudget budget,
+        TimeProvider timeProvider,
+        ILogger<HttpImageFetcher> logger)
     {
         this.options = options.Value;
+        this.budget = budget;
         this.timeProvider = timeProvider;
         this.metrics = metrics;
         client = clientFactory.CreateClient(HttpClientName);
@@ -36,7 +44,7 @@ internal sealed class HttpImageFetcher : IImageFetcher
         urlPolicy = new UrlPolicy(this.options, metrics);
     }
 
-    public async Task<ReadOnlyMemory<byte>> FetchAsync(Uri url, CancellationToken cancellationToken)
+    public async Task<FetchedImage> FetchAsync(Uri url, CancellationToken cancellationToken)
     {
         var target = urlPolicy.Check(url);
         var deadline = new FetchDeadline(timeProvider, options.Timeout);
@@ -45,11 +53,18 @@ internal sealed class HttpImageFetcher : IImageFetcher
             using var response = await GetFollowingRedirectsAsync(target, deadline, cancellationToken);
             EnsureSuccess(response);
 
+            var declared = response.Content.Headers.ContentLength;
+            if (declared > options.MaxBytes)
+            {
+                throw TooLarge();
+            }
+
             using var expiry = new CancellationTokenSource(deadline.Remaining, timeProvider);
             using var bodyToken = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, expiry.Token);
-            var bytes = await CappedBodyReader.ReadAsync(response.Content, options.MaxBytes, bodyToken.Token);
+            await using var body = await response.Content.ReadAsStreamAsync(bodyToken.Token);
+            var bytes = await BudgetedBuffer.ReadAsync(body, declared, options.MaxBytes, budget, "The image download", TooLarge, bodyToken.Token);
             metrics.RecordDownloaded(bytes.Length);
-            return bytes;
+            return new FetchedImage(bytes.Memory, bytes);
         }
         catch (Exception e) when (cancellationToken.IsCancellationRequested && e is not OperationCanceledException)
         {
@@ -105,6 +120,9 @@ internal sealed class HttpImageFetcher : IImageFetcher
             ResilienceContextPool.Shared.Return(context);
         }
     }
+
+    private ClassificationException TooLarge() =>
+        Problems.ImageTooLarge.Failure($"The image is larger than the {options.MaxBytes}-byte limit (FETCH_MAX_BYTES).");
 
     private static bool IsRedirect(HttpStatusCode status) => status is HttpStatusCode.MovedPermanently or HttpStatusCode.Found
         or HttpStatusCode.SeeOther or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect;

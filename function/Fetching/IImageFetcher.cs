@@ -6,9 +6,9 @@ namespace ImageClassifier.Fetching;
 public interface IImageFetcher
 {
     /// <summary>
-    /// Downloads the image. Throws <see cref="ClassificationException"/> for a refused URL,
-    /// an upstream 4xx, a body over the limit, an upstream that failed after retries, or the
-    /// total timeout.
+    /// Downloads the image, into memory the caller gives back by disposing the result. Throws
+    /// <see cref="ClassificationException"/> for a refused URL, an upstream 4xx, a body over the
+    /// limit, an upstream that failed after retries, or the total timeout.
     /// </summary>
-    Task<ReadOnlyMemory<byte>> FetchAsync(Uri url, CancellationToken cancellationToken);
+    Task<FetchedImage> FetchAsync(Uri url, CancellationToken cancellationToken);
 }

@@ -59,7 +59,7 @@ internal sealed class StartupWarmUp(
         request.ContentType = WarmUpImage.ContentType;
         request.ContentLength = jpeg.Length;
         request.Body = new MemoryStream(jpeg, writable: false);
-        var incoming = await reader.ReadAsync(request, cancellationToken);
+        using var incoming = await reader.ReadAsync(request, cancellationToken);
 
         IReadOnlyList<Prediction> predictions;
         using (var tensor = await preprocessor.PrepareAsync(incoming.Request!.Image!.Value, classifier.Preprocessing, cancellationToken))

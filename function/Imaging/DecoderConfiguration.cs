@@ -16,12 +16,25 @@ namespace ImageClassifier.Imaging;
 /// </summary>
 internal static class DecoderConfiguration
 {
-    /// <summary>Rgba32, the widest pixel the loader asks for.</summary>
+    /// <summary>The widest per-pixel buffer a decoder allocates: WebP's 32-bit ARGB rows.</summary>
     private const long BytesPerPixel = 4;
+
+    /// <summary>
+    /// What the allocator keeps of released buffers for reuse: enough for the buffers of a few
+    /// ordinary photos, little beside the memory budget, which counts only buffers in use.
+    /// </summary>
+    private const int RetainedMegabytes = 16;
 
     private const long BytesPerMegabyte = 1024 * 1024;
 
-    public static Configuration Create(int maxImagePixels)
+    /// <summary>The allocator the loader decodes with: no buffer larger than the biggest image allows, few kept for reuse.</summary>
+    public static MemoryAllocator Allocator(int maxImagePixels) => MemoryAllocator.Create(new MemoryAllocatorOptions
+    {
+        AllocationLimitMegabytes = AllocationLimitMegabytes(maxImagePixels),
+        MaximumPoolSizeMegabytes = RetainedMegabytes,
+    });
+
+    public static Configuration Create(MemoryAllocator allocator)
     {
         var configuration = new Configuration(
             new JpegConfigurationModule(),
@@ -32,10 +45,7 @@ internal static class DecoderConfiguration
         {
             // Requests already run in parallel; one image must not take every core.
             MaxDegreeOfParallelism = 1,
-            MemoryAllocator = MemoryAllocator.Create(new MemoryAllocatorOptions
-            {
-                AllocationLimitMegabytes = AllocationLimitMegabytes(maxImagePixels),
-            }),
+            MemoryAllocator = allocator,
         };
 
         // A classifier sees one picture: the rest of an animation is never decoded.

@@ -8,7 +8,10 @@ namespace ImageClassifier.Imaging;
 internal static class ImageFailures
 {
     public static ClassificationException NotAnImage(Exception? inner = null) =>
-        Problems.NotAnImage.Failure("The content is not an image in a supported format (JPEG, PNG, WebP, GIF or BMP).", inner);
+        Problems.NotAnImage.Failure($"The content is not an image in a supported format ({UnsupportedFormats.Accepted}).", inner);
+
+    public static ClassificationException UnsupportedFormat(string format) =>
+        Problems.UnsupportedImageFormat.Failure($"The image is {format}, a format the function does not decode; send {UnsupportedFormats.Accepted}.");
 
     public static ClassificationException TooManyPixels(long width, long height, int maxPixels) =>
         Problems.ImageTooManyPixels.Failure($"The image is {width}x{height} pixels; at most {maxPixels} pixels are accepted (MAX_IMAGE_PIXELS).");

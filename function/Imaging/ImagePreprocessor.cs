@@ -1,20 +1,23 @@
+using ImageClassifier.Memory;
+
 namespace ImageClassifier.Imaging;
 
 /// <summary>
-/// Bytes → the model's input tensor: decoded by the loader, within its limits, then resized,
+/// Bytes → the model's input tensor: the header read, the decode paid for from the memory budget
+/// before any pixel is decoded, the image decoded by the loader within its limits, then resized,
 /// cropped and normalised straight into pooled memory. Every caller that turns an image into a
 /// tensor (a request, a batch entry, the inference protocol, the warm-up) does it through here.
 /// </summary>
-public sealed class ImagePreprocessor(IImageLoader loader, ITensorWriter writer)
+public sealed class ImagePreprocessor(IImageLoader loader, ITensorWriter writer, MemoryBudget budget)
 {
     /// <summary>One image's tensor, in a pooled buffer the caller disposes.</summary>
-    public Task<TensorBuffer> PrepareAsync(ReadOnlyMemory<byte> image, PreprocessingSpec spec, CancellationToken cancellationToken)
+    public async Task<TensorBuffer> PrepareAsync(ReadOnlyMemory<byte> image, PreprocessingSpec spec, CancellationToken cancellationToken)
     {
         var tensor = new TensorBuffer(spec.TensorLength);
         try
         {
-            Write(image, spec, tensor.Span);
-            return Task.FromResult(tensor);
+            await WriteAsync(image, spec, tensor.Memory, cancellationToken);
+            return tensor;
         }
         catch
         {
@@ -24,18 +27,17 @@ public sealed class ImagePreprocessor(IImageLoader loader, ITensorWriter writer)
     }
 
     /// <summary>Several images' tensors laid end to end, in a pooled buffer the caller disposes.</summary>
-    public Task<TensorBuffer> PrepareBatchAsync(IReadOnlyList<byte[]> images, PreprocessingSpec spec, CancellationToken cancellationToken)
+    public async Task<TensorBuffer> PrepareBatchAsync(IReadOnlyList<byte[]> images, PreprocessingSpec spec, CancellationToken cancellationToken)
     {
         var tensors = new TensorBuffer(images.Count * spec.TensorLength);
         try
         {
             for (var index = 0; index < images.Count; index++)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                Write(images[index], spec, tensors.Span.Slice(index * spec.TensorLength, spec.TensorLength));
+                await WriteAsync(images[index], spec, tensors.Memory.Slice(index * spec.TensorLength, spec.TensorLength), cancellationToken);
             }
 
-            return Task.FromResult(tensors);
+            return tensors;
         }
         catch
         {
@@ -44,9 +46,13 @@ public sealed class ImagePreprocessor(IImageLoader loader, ITensorWriter writer)
         }
     }
 
-    private void Write(ReadOnlyMemory<byte> image, PreprocessingSpec spec, Span<float> destination)
+    private async Task WriteAsync(ReadOnlyMemory<byte> image, PreprocessingSpec spec, Memory<float> destination, CancellationToken cancellationToken)
     {
-        using var pixels = loader.Load(image);
-        writer.Write(pixels, spec, destination);
+        var header = loader.Identify(image);
+        using (await budget.ReserveAsync(header.DecodeBytes, $"Decoding the {header.Width}x{header.Height} image", cancellationToken))
+        using (var pixels = loader.Load(header))
+        {
+            writer.Write(pixels, spec, destination.Span);
+        }
     }
 }

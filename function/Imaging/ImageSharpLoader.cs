@@ -4,6 +4,7 @@ using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats;
 using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.Memory;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
 
@@ -11,27 +12,40 @@ namespace ImageClassifier.Imaging;
 
 /// <summary>
 /// Decodes with ImageSharp, in an order that spends nothing on a bad image: identify the format
-/// and size from the header, refuse what is too large, and only then decode.
+/// and size from the header, refuse what is too large, and only then decode: opaque formats
+/// straight to <see cref="Rgb24"/>, those that can carry alpha straight to
+/// <see cref="RgbOverWhite"/>, flattened onto white as each row is decoded.
 /// </summary>
-internal sealed class ImageSharpLoader(IOptions<ImagingOptions> options) : IImageLoader
+internal sealed class ImageSharpLoader : IImageLoader
 {
-    private readonly int maxPixels = options.Value.MaxImagePixels;
-    private readonly Configuration configuration = DecoderConfiguration.Create(options.Value.MaxImagePixels);
+    private readonly int maxPixels;
+    private readonly Configuration configuration;
 
-    public Image<Rgb24> Load(ReadOnlyMemory<byte> bytes)
+    public ImageSharpLoader(IOptions<ImagingOptions> options)
+        : this(options, DecoderConfiguration.Allocator(options.Value.MaxImagePixels))
     {
-        using var stream = ReadOnlyStream(AnimatedWebp.FirstFrameOrSelf(bytes));
-        var (info, format) = Identify(stream);
-        stream.Position = 0;
-        return Decode(stream, IsOpaque(info, format));
     }
 
-    private (IImageInfo Info, IImageFormat Format) Identify(Stream stream)
+    /// <summary>With another allocator, such as one that counts what decoding takes.</summary>
+    internal ImageSharpLoader(IOptions<ImagingOptions> options, MemoryAllocator allocator)
     {
+        maxPixels = options.Value.MaxImagePixels;
+        configuration = DecoderConfiguration.Create(allocator);
+    }
+
+    public ImageHeader Identify(ReadOnlyMemory<byte> bytes)
+    {
+        if (UnsupportedFormats.Recognise(bytes.Span) is { } unsupported)
+        {
+            throw ImageFailures.UnsupportedFormat(unsupported);
+        }
+
+        var content = AnimatedWebp.FirstFrameOrSelf(bytes);
         IImageInfo? info;
         IImageFormat? format;
         try
         {
+            using var stream = ReadOnlyStream(content);
             info = Image.Identify(configuration, stream, out format);
         }
         catch (Exception exception) when (IsDecoderFailure(exception))
@@ -54,24 +68,19 @@ internal sealed class ImageSharpLoader(IOptions<ImagingOptions> options) : IImag
             throw ImageFailures.TooManyPixels(info.Width, info.Height, maxPixels);
         }
 
-        return (info, format);
+        return new ImageHeader(info.Width, info.Height, DecodeCost.Of(info, format, content.Span), content)
+        {
+            Opaque = IsOpaque(info, format),
+        };
     }
 
-    /// <summary>
-    /// Formats and PNG colour types that cannot carry alpha decode straight to RGB: flattening
-    /// onto white costs as much as decoding (bench/README.md, "Held-out images").
-    /// </summary>
-    private static bool IsOpaque(IImageInfo info, IImageFormat format) =>
-        format is JpegFormat
-        || (format is PngFormat
-            && info.Metadata.GetPngMetadata() is { ColorType: PngColorType.Rgb or PngColorType.Grayscale, HasTransparency: false });
-
-    private Image<Rgb24> Decode(Stream stream, bool opaque)
+    public Image Load(ImageHeader header)
     {
-        Image<Rgb24>? image = null;
+        Image? image = null;
         try
         {
-            image = opaque ? Image.Load<Rgb24>(configuration, stream) : DecodeOntoWhite(stream);
+            using var stream = ReadOnlyStream(header.Content);
+            image = header.Opaque ? Image.Load<Rgb24>(configuration, stream) : Image.Load<RgbOverWhite>(configuration, stream);
             image.Mutate(x => x.AutoOrient());
             return image;
         }
@@ -82,13 +91,14 @@ internal sealed class ImageSharpLoader(IOptions<ImagingOptions> options) : IImag
         }
     }
 
-    /// <summary>Transparent pixels keep whatever colour the encoder left in them; white is what a viewer shows.</summary>
-    private Image<Rgb24> DecodeOntoWhite(Stream stream)
-    {
-        using var withAlpha = Image.Load<Rgba32>(configuration, stream);
-        withAlpha.Mutate(x => x.BackgroundColor(Color.White));
-        return withAlpha.CloneAs<Rgb24>();
-    }
+    /// <summary>
+    /// Formats and PNG colour types that cannot carry alpha decode to plain RGB, ImageSharp's
+    /// fastest path (bench/README.md, "Held-out images").
+    /// </summary>
+    private static bool IsOpaque(IImageInfo info, IImageFormat format) =>
+        format is JpegFormat
+        || (format is PngFormat
+            && info.Metadata.GetPngMetadata() is { ColorType: PngColorType.Rgb or PngColorType.Grayscale, HasTransparency: false });
 
     /// <summary>
     /// The decoder reads untrusted bytes and 2.x gets no more fixes, so whatever it throws on

@@ -21,9 +21,26 @@ internal sealed class TensorWriter : ITensorWriter
 {
     private const int Channels = 3;
 
-    public void Write(Image<Rgb24> image, PreprocessingSpec spec, Span<float> destination)
+    public void Write(Image image, PreprocessingSpec spec, Span<float> destination)
     {
         ArgumentNullException.ThrowIfNull(image);
+        switch (image)
+        {
+            case Image<Rgb24> rgb:
+                Write(rgb, spec, Normalisation.Of(spec, complemented: false), destination);
+                break;
+            case Image<RgbOverWhite> overWhite:
+                Write(overWhite, spec, Normalisation.Of(spec, complemented: true), destination);
+                break;
+            default:
+                throw new ArgumentException($"Images of {image.PixelType.BitsPerPixel}-bit {image.GetType().Name} are not written; the loader gives Rgb24 or RgbOverWhite.", nameof(image));
+        }
+    }
+
+    /// <summary>Both pixel types are three bytes, red, green, blue, so the same code reads them; the normalisation undoes a complement.</summary>
+    private static void Write<TPixel>(Image<TPixel> image, PreprocessingSpec spec, Normalisation normalisation, Span<float> destination)
+        where TPixel : unmanaged, IPixel<TPixel>
+    {
         ArgumentNullException.ThrowIfNull(spec);
         if (spec.CropSize > spec.ResizeShorterSide)
         {
@@ -39,7 +56,6 @@ internal sealed class TensorWriter : ITensorWriter
         var crop = CentreCrop.For(new Size(image.Width, image.Height), spec);
         var columns = ResizeKernel.For(image.Width, crop.Resized.Width, crop.Offset.X, size);
         var rows = ResizeKernel.For(image.Height, crop.Resized.Height, crop.Offset.Y, size);
-        var normalisation = Normalisation.Of(spec);
 
         // The source columns the window reads, as interleaved RGB floats.
         var firstColumn = columns.StartOf(0);
@@ -140,12 +156,25 @@ internal sealed class TensorWriter : ITensorWriter
         }
     }
 
-    /// <summary>((v / 255) − mean) / std per channel, as v × scale + shift.</summary>
+    /// <summary>
+    /// ((v / 255) − mean) / std per channel, as v × scale + shift; for complemented pixels, where
+    /// the stored value is 255 − v, as stored × (−scale) + (255 × scale + shift).
+    /// </summary>
     private readonly record struct Normalisation(float ScaleR, float ShiftR, float ScaleG, float ShiftG, float ScaleB, float ShiftB)
     {
-        public static Normalisation Of(PreprocessingSpec spec) => new(
-            1f / (255f * spec.Std[0]), -spec.Mean[0] / spec.Std[0],
-            1f / (255f * spec.Std[1]), -spec.Mean[1] / spec.Std[1],
-            1f / (255f * spec.Std[2]), -spec.Mean[2] / spec.Std[2]);
+        public static Normalisation Of(PreprocessingSpec spec, bool complemented)
+        {
+            var (scaleR, shiftR) = Channel(spec, 0, complemented);
+            var (scaleG, shiftG) = Channel(spec, 1, complemented);
+            var (scaleB, shiftB) = Channel(spec, 2, complemented);
+            return new(scaleR, shiftR, scaleG, shiftG, scaleB, shiftB);
+        }
+
+        private static (float Scale, float Shift) Channel(PreprocessingSpec spec, int channel, bool complemented)
+        {
+            var scale = 1f / (255f * spec.Std[channel]);
+            var shift = -spec.Mean[channel] / spec.Std[channel];
+            return complemented ? (-scale, (255f * scale) + shift) : (scale, shift);
+        }
     }
 }

@@ -148,8 +148,25 @@ internal sealed class LoadedModel : IModelSession
         return logits;
     }
 
-    /// <summary>One run outside the slots, before the model serves: ONNX Runtime allocates and plans on the first run.</summary>
-    public void WarmUp() => Run(new float[Preprocessing.TensorLength], 1, new float[ClassCount]);
+    /// <summary>
+    /// One run outside the slots, before the model serves: ONNX Runtime allocates and plans on the
+    /// first run. Pooled buffers, as a request's are, so that a swap leaves no large array behind.
+    /// </summary>
+    public void WarmUp()
+    {
+        var input = ArrayPool<float>.Shared.Rent(Preprocessing.TensorLength);
+        var output = ArrayPool<float>.Shared.Rent(ClassCount);
+        try
+        {
+            Array.Clear(input, 0, Preprocessing.TensorLength);
+            Run(input.AsMemory(0, Preprocessing.TensorLength), 1, output.AsMemory(0, ClassCount));
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(input);
+            ArrayPool<float>.Shared.Return(output);
+        }
+    }
 
     private void ReleaseOne()
     {

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using ImageClassifier.Failures;
 using ImageClassifier.Imaging;
 
 namespace ImageClassifier.Inference;
@@ -15,11 +16,22 @@ public sealed class ModelOutputCheck(ImagePreprocessor preprocessor)
 
     private readonly Lazy<byte[]> image = new(WarmUpImage.Jpeg);
 
-    /// <exception cref="ModelUnavailableException">The output is not a probability distribution (<c>bad_output</c>).</exception>
+    /// <exception cref="ModelUnavailableException">The output is not a probability distribution (<c>bad_output</c>), or the memory budget refused the image (<c>no_memory</c>).</exception>
     public async Task VerifyAsync(IModelSession model, CancellationToken cancellationToken)
     {
+        TensorBuffer tensor;
+        try
+        {
+            tensor = await preprocessor.PrepareAsync(image.Value, model.Preprocessing, cancellationToken);
+        }
+        catch (ClassificationException refused)
+        {
+            // The built-in image decodes; what can refuse it is the memory budget, busy or too small.
+            throw new ModelUnavailableException(ModelMetrics.Outcomes.NoMemory, $"The built-in image could not be decoded to check the model: {refused.Message}", refused);
+        }
+
         float[] logits;
-        using (var tensor = await preprocessor.PrepareAsync(image.Value, model.Preprocessing, cancellationToken))
+        using (tensor)
         {
             logits = await model.InferLogitsAsync(tensor.Memory, 1, cancellationToken);
         }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using ImageClassifier.Failures;
 using ImageClassifier.Imaging;
+using ImageClassifier.Memory;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.ML.OnnxRuntime;

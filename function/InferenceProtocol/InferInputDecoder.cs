@@ -28,7 +28,7 @@ internal sealed class InferInputDecoder(ImagePreprocessor preprocessor, IOptions
     /// The largest request body, held whole while it is parsed: 2 FP32 images in JSON at full
     /// precision (about 20 bytes a value), more at fewer digits, or 4 photos as BYTES.
     /// </summary>
-    public const long MaxBodyBytes = 8 * 1024 * 1024;
+    public const int MaxBodyBytes = 8 * 1024 * 1024;
 
     /// <summary>The request's images as <paramref name="model"/> takes them, in a pooled buffer the caller disposes, and how many there are.</summary>
     public async Task<(TensorBuffer Tensors, int Count)> DecodeAsync(InferRequest request, IModelSession model, CancellationToken cancellationToken)

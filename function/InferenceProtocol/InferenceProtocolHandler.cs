@@ -1,10 +1,11 @@
 using System.Reflection;
 using System.Text.Json;
 using ImageClassifier.Delivery;
+using ImageClassifier.Edge;
 using ImageClassifier.Failures;
 using ImageClassifier.Hosting;
 using ImageClassifier.Inference;
-using Microsoft.AspNetCore.Http.Features;
+using ImageClassifier.Memory;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace ImageClassifier.InferenceProtocol;
@@ -18,6 +19,7 @@ internal sealed class InferenceProtocolHandler(
     IClassifier classifier,
     InferInputDecoder decoder,
     RequestLifecycle lifecycle,
+    BodyReader bodies,
     HealthCheckService health)
 {
     /// <summary>The runtime the model runs on, in KServe's spelling.</summary>
@@ -85,7 +87,9 @@ internal sealed class InferenceProtocolHandler(
             throw refusal;
         }
 
-        var request = await ReadAsync(context, cancellationToken);
+        // The body, and what its tensors decode to, stay paid for until the answer is written.
+        using var body = await ReadAsync(context, cancellationToken);
+        var request = Parse(body.Memory.Span);
         var outcome = await lifecycle.RunAsync(new RequestUnit(RequestForm.Inference), (_, token) => InferAsync(request, name, version, token), cancellationToken);
         if (outcome.Failure is { } failure)
         {
@@ -143,7 +147,7 @@ internal sealed class InferenceProtocolHandler(
             : Problems.ModelNotFound.Failure($"Model '{name}' has no version '{version}' here; it serves version '{VersionOf(model)}'.");
     }
 
-    private static async Task<InferRequest> ReadAsync(HttpContext context, CancellationToken cancellationToken)
+    private async Task<BudgetedBuffer> ReadAsync(HttpContext context, CancellationToken cancellationToken)
     {
         if (context.Request.Headers.ContainsKey("Inference-Header-Content-Length"))
         {
@@ -151,30 +155,31 @@ internal sealed class InferenceProtocolHandler(
         }
 
         // A batch of FP32 images in JSON is not what POST / takes, so this route sets its own cap.
-        const long limit = InferInputDecoder.MaxBodyBytes;
-        if (context.Request.ContentLength > limit)
-        {
-            throw Problems.PayloadTooLarge.Failure($"The request body is larger than {limit} bytes.");
-        }
-
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
-        {
-            bodySize.MaxRequestBodySize = limit;
-        }
-
+        var body = await bodies.ReadAsync(context.Request, InferInputDecoder.MaxBodyBytes, cancellationToken);
         try
         {
-            return await JsonSerializer.DeserializeAsync(context.Request.Body, InferenceProtocolJsonContext.Default.InferRequest, cancellationToken)
+            // Base64 images decode to at most three quarters of their text, numbers to less than theirs.
+            await body.ChargeAsync(body.Length * 3L / 4, "The request's tensors", cancellationToken);
+            return body;
+        }
+        catch
+        {
+            body.Dispose();
+            throw;
+        }
+    }
+
+    private static InferRequest Parse(ReadOnlySpan<byte> json)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(json, InferenceProtocolJsonContext.Default.InferRequest)
                 ?? throw InferInputDecoder.Malformed("The body must be a JSON object.");
         }
         catch (JsonException malformed)
         {
             var where = malformed.Path is null ? "" : $" at {malformed.Path}";
             throw InferInputDecoder.Malformed($"The body is not a valid inference request{where}.", malformed);
-        }
-        catch (BadHttpRequestException tooLarge) when (tooLarge.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            throw Problems.PayloadTooLarge.Failure($"The request body is larger than {limit} bytes.", tooLarge);
         }
     }
 }

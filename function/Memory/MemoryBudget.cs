@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Threading.RateLimiting;
 using ImageClassifier.Failures;
 using Microsoft.Extensions.Options;
@@ -26,6 +27,9 @@ public sealed class MemoryBudget : IDisposable
 
     private const long MinimumReserved = 64L * 1024 * 1024;
 
+    /// <summary>The largest array <see cref="Arrays"/> keeps for reuse.</summary>
+    public const int PooledArrayBytes = 1024 * 1024;
+
     private readonly IOptions<MemoryOptions> options;
     private readonly MemoryMetrics metrics;
     private readonly ILogger<MemoryBudget> logger;
@@ -40,7 +44,17 @@ public sealed class MemoryBudget : IDisposable
         this.logger = logger;
         limiter = new Lazy<ConcurrencyLimiter>(Open);
         metrics.Observe(() => Capacity, () => Reserved);
+        if (!NativeHeap.ReturnLargeFreesToTheKernel())
+        {
+            logger.LogWarning("The C library's malloc could not be told to return large freed buffers to the kernel: the resident set may exceed the memory budget");
+        }
     }
+
+    /// <summary>
+    /// Arrays for request bodies and downloads: ordinary ones are reused, larger ones left to the
+    /// GC, so the pool never holds much memory the budget does not count.
+    /// </summary>
+    public ArrayPool<byte> Arrays { get; } = ArrayPool<byte>.Create(maxArrayLength: PooledArrayBytes, maxArraysPerBucket: 16);
 
     /// <summary>The whole budget in bytes; 0 until it is first used (when the model is loaded, the baseline is known).</summary>
     public long Capacity => Interlocked.Read(ref capacity);
@@ -57,12 +71,7 @@ public sealed class MemoryBudget : IDisposable
     {
         var pages = (int)Math.Max(1, (bytes + PageBytes - 1) / PageBytes);
         var gate = limiter.Value;
-        if ((long)pages * PageBytes > Capacity)
-        {
-            metrics.RecordRefused(MemoryMetrics.Reasons.TooLarge);
-            throw Problems.TooLargeForMemory.Failure(
-                $"{purpose} needs {bytes} bytes, more than the function's whole memory budget of {Capacity} bytes.");
-        }
+        EnsureFits((long)pages * PageBytes, purpose);
 
         using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         wait.CancelAfter(options.Value.Wait);
@@ -87,6 +96,21 @@ public sealed class MemoryBudget : IDisposable
         var charged = (long)pages * PageBytes;
         Interlocked.Add(ref reserved, charged);
         return new MemoryLease(lease, () => Interlocked.Add(ref reserved, -charged));
+    }
+
+    /// <summary>
+    /// Refuses at once (413) what could never be had, however long it waited: more than the whole
+    /// budget, such as <paramref name="bytes"/> in all for a buffer that grows by parts.
+    /// </summary>
+    public void EnsureFits(long bytes, string purpose)
+    {
+        _ = limiter.Value;
+        if (bytes > Capacity)
+        {
+            metrics.RecordRefused(MemoryMetrics.Reasons.TooLarge);
+            throw Problems.TooLargeForMemory.Failure(
+                $"{purpose} needs {bytes} bytes, more than the function's whole memory budget of {Capacity} bytes.");
+        }
     }
 
     public void Dispose()

@@ -2,7 +2,9 @@ using ImageClassifier.Delivery;
 using ImageClassifier.Edge;
 using ImageClassifier.Failures;
 using ImageClassifier.Fetching;
+using ImageClassifier.Memory;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -16,14 +18,28 @@ namespace ImageClassifier.Fuzzing;
 /// </summary>
 internal sealed class EventReadingTarget
 {
-    private readonly RequestReader reader = new(
-        new CloudEventHttpBinding(),
-        new BodyLimits(Options.Create(new EdgeOptions()), Options.Create(new FetchOptions())),
-        Options.Create(new FunctionOptions()),
-        Options.Create(new BatchOptions()));
+    private readonly RequestReader reader;
 
-    private readonly UrlPolicy urlPolicy = new(
-        new FetchOptions(), new ServiceCollection().AddMetrics().AddSingleton<FetchMetrics>().BuildServiceProvider().GetRequiredService<FetchMetrics>());
+    private readonly UrlPolicy urlPolicy;
+
+    /// <summary>The edge's services as the function registers them, over a memory budget of 1 GiB.</summary>
+    public EventReadingTarget()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["MEMORY_BUDGET_BYTES"] = "1073741824" })
+            .Build();
+        var services = new ServiceCollection()
+            .AddLogging()
+            .AddSingleton(TimeProvider.System)
+            .AddFunction(configuration)
+            .AddEdge(configuration)
+            .AddDelivery(configuration)
+            .AddImageFetching(configuration)
+            .AddMemoryBudget(configuration)
+            .BuildServiceProvider();
+        reader = services.GetRequiredService<RequestReader>();
+        urlPolicy = new UrlPolicy(services.GetRequiredService<IOptions<FetchOptions>>().Value, services.GetRequiredService<FetchMetrics>());
+    }
 
     /// <summary>Returns "accepted", "own-reply" or the problem slug the edge would answer with.</summary>
     public async Task<string> RunAsync(FuzzInput input, CancellationToken cancellationToken)
@@ -41,7 +57,7 @@ internal sealed class EventReadingTarget
         context.Request.Body = new MemoryStream(input.Body, writable: false);
         try
         {
-            var incoming = await reader.ReadAsync(context.Request, cancellationToken);
+            using var incoming = await reader.ReadAsync(context.Request, cancellationToken);
             if (incoming.IsOwnReply)
             {
                 return "own-reply";

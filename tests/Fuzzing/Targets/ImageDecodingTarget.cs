@@ -23,7 +23,7 @@ internal sealed class ImageDecodingTarget(int maxImagePixels)
     {
         try
         {
-            using var image = loader.Load(bytes);
+            using var image = loader.Load(loader.Identify(bytes));
             return $"decoded {image.Width}x{image.Height}";
         }
         catch (ClassificationException failure)

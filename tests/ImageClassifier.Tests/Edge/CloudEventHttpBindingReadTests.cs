@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using CloudNative.CloudEvents;
@@ -113,14 +114,17 @@ public class CloudEventHttpBindingReadTests
     }
 
     [Fact]
-    public void Binary_mode_image_data_is_the_body_itself()
+    public void Binary_mode_image_data_is_the_body_itself_not_a_copy()
     {
         var cloudEvent = BinaryEvent("image/png");
-        var body = new byte[] { 0x89, 0x50, 0x4E, 0x47 };
+        var body = new byte[] { 0, 0x89, 0x50, 0x4E, 0x47 };
 
-        CloudEventHttpBinding.DecodeBinaryModeData(cloudEvent, body);
+        CloudEventHttpBinding.DecodeBinaryModeData(cloudEvent, body.AsMemory(1));
 
-        Assert.Same(body, cloudEvent.Data);
+        var data = Assert.IsType<ReadOnlyMemory<byte>>(cloudEvent.Data);
+        Assert.True(MemoryMarshal.TryGetArray(data, out var segment));
+        Assert.Same(body, segment.Array);
+        Assert.Equal((1, 4), (segment.Offset, segment.Count));
     }
 
     [Fact]

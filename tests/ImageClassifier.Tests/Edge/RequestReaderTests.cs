@@ -4,11 +4,11 @@ using ImageClassifier.Failures;
 using ImageClassifier.Fetching;
 using ImageClassifier.Tests.Harness;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ImageClassifier.Tests.Edge;
 
-public class RequestReaderTests
+public sealed class RequestReaderTests : IDisposable
 {
     private const string CatUrl = "https://example.com/cat.jpg";
 
@@ -20,11 +20,14 @@ public class RequestReaderTests
         ("ce-type", "com.example.classify"),
     ];
 
-    private readonly RequestReader reader = new(
-        new CloudEventHttpBinding(),
-        new BodyLimits(Options.Create(new EdgeOptions { MaxRequestBytes = 1024 }), Options.Create(new FetchOptions { MaxBytes = 4096 })),
-        Options.Create(new FunctionOptions()),
-        Options.Create(new BatchOptions { MaxEvents = 3 }));
+    private readonly ServiceProvider services = EdgeServices.Build(new Dictionary<string, string?>
+    {
+        ["MAX_REQUEST_BYTES"] = "1024",
+        ["FETCH_MAX_BYTES"] = "4096",
+        ["MAX_BATCH_EVENTS"] = "3",
+    });
+
+    private RequestReader Reader => services.Reader();
 
     [Fact]
     public async Task Binary_mode_json_names_the_url_and_top_k()
@@ -159,11 +162,12 @@ public class RequestReaderTests
     [Fact]
     public async Task A_batch_is_read_event_by_event_and_a_bad_event_fails_alone()
     {
-        var entries = await reader.ReadBatchAsync(HttpContexts.Request("application/cloudevents-batch+json", $$$"""
+        var (entries, body) = await Reader.ReadBatchAsync(HttpContexts.Request("application/cloudevents-batch+json", $$$"""
             [ {"specversion": "1.0", "id": "a", "source": "/s", "type": "com.example.classify", "data": {"url": "{{{CatUrl}}}"}},
               {"specversion": "1.0", "source": "/s", "type": "com.example.classify", "data": {"url": "{{{CatUrl}}}"}},
               {"specversion": "1.0", "id": "c", "source": "/s", "type": "com.example.classify", "data": {"topK": 2}} ]
             """).Request, CancellationToken.None);
+        using var owned = body;
 
         Assert.Equal(3, entries.Count);
         Assert.Equal(RequestForm.Batch, entries[0].Incoming?.Form);
@@ -177,9 +181,10 @@ public class RequestReaderTests
     [Fact]
     public async Task A_batch_event_of_the_failed_reply_type_is_the_functions_own()
     {
-        var entries = await reader.ReadBatchAsync(HttpContexts.Request("application/cloudevents-batch+json", $$$"""
+        var (entries, body) = await Reader.ReadBatchAsync(HttpContexts.Request("application/cloudevents-batch+json", $$$"""
             [ {"specversion": "1.0", "id": "a", "source": "/s", "type": "{{{FunctionOptions.DefaultReplyType}}}.failed", "data": {}} ]
             """).Request, CancellationToken.None);
+        using var owned = body;
 
         Assert.True(Assert.Single(entries).Incoming?.IsOwnReply);
     }
@@ -191,7 +196,7 @@ public class RequestReaderTests
             $$$"""{"specversion": "1.0", "id": "{{{i}}}", "source": "/s", "type": "t.x", "data": {"url": "{{{CatUrl}}}"}}"""));
 
         var failure = await Assert.ThrowsAsync<ClassificationException>(() =>
-            reader.ReadBatchAsync(HttpContexts.Request("application/cloudevents-batch+json", $"[{events}]").Request, CancellationToken.None));
+            Reader.ReadBatchAsync(HttpContexts.Request("application/cloudevents-batch+json", $"[{events}]").Request, CancellationToken.None));
 
         Assert.Equal(Problems.TooManyEvents, failure.Type);
     }
@@ -202,7 +207,7 @@ public class RequestReaderTests
     public async Task A_batch_that_is_not_a_json_array_is_400(string body)
     {
         var failure = await Assert.ThrowsAsync<ClassificationException>(() =>
-            reader.ReadBatchAsync(HttpContexts.Request("application/cloudevents-batch+json", body).Request, CancellationToken.None));
+            Reader.ReadBatchAsync(HttpContexts.Request("application/cloudevents-batch+json", body).Request, CancellationToken.None));
 
         Assert.Equal(400, failure.Type.Status);
     }
@@ -317,7 +322,9 @@ public class RequestReaderTests
         await AssertFailsAsync(HttpContexts.Request(contentType, "x"), Problems.UnsupportedMediaType);
     }
 
-    private Task<IncomingRequest> ReadAsync(HttpContext context) => reader.ReadAsync(context.Request, CancellationToken.None);
+    public void Dispose() => services.Dispose();
+
+    private Task<IncomingRequest> ReadAsync(HttpContext context) => Reader.ReadAsync(context.Request, CancellationToken.None);
 
     private async Task AssertFailsAsync(HttpContext context, ProblemType type)
     {

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using ImageClassifier.Failures;
 using ImageClassifier.Fetching;
+using ImageClassifier.Memory;
 using ImageClassifier.Tests.Harness;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
@@ -26,7 +27,7 @@ public sealed class HttpImageFetcherTests : IDisposable
 
         var bytes = await Fetcher().FetchAsync(server.Url("/rocket.jpg"), CancellationToken.None);
 
-        Assert.Equal(image, bytes.ToArray());
+        Assert.Equal(image, bytes.Bytes.ToArray());
         Assert.Equal(1, server.RequestCount);
     }
 
@@ -45,7 +46,7 @@ public sealed class HttpImageFetcherTests : IDisposable
 
         var bytes = await Fetcher().FetchAsync(server.Url("/coffee.png"), CancellationToken.None);
 
-        Assert.Equal(image, bytes.ToArray());
+        Assert.Equal(image, bytes.Bytes.ToArray());
     }
 
     [Fact]
@@ -88,7 +89,7 @@ public sealed class HttpImageFetcherTests : IDisposable
 
         var bytes = await Fetcher().FetchAsync(server.Url("/chelsea.png"), CancellationToken.None);
 
-        Assert.Equal(image, bytes.ToArray());
+        Assert.Equal(image, bytes.Bytes.ToArray());
         Assert.Equal(3, server.RequestCount);
     }
 
@@ -174,7 +175,7 @@ public sealed class HttpImageFetcherTests : IDisposable
 
         var bytes = await Fetcher().FetchAsync(server.Url("/old.png"), CancellationToken.None);
 
-        Assert.Equal(image, bytes.ToArray());
+        Assert.Equal(image, bytes.Bytes.ToArray());
         Assert.Equal(2, server.RequestCount);
     }
 
@@ -290,10 +291,11 @@ public sealed class HttpImageFetcherTests : IDisposable
             {
                 ["FETCH_ALLOW_PRIVATE_NETWORKS"] = "true",
                 ["FETCH_RETRY_DELAY_MS"] = "1",
+                ["MEMORY_BUDGET_BYTES"] = "1073741824",
             })
             .AddInMemoryCollection(settings ?? [])
             .Build();
-        var provider = new ServiceCollection().AddImageFetching(configuration).BuildServiceProvider();
+        var provider = new ServiceCollection().AddImageFetching(configuration).AddMemoryBudget(configuration).AddLogging().BuildServiceProvider();
         providers.Add(provider);
         return provider.GetRequiredService<IImageFetcher>();
     }

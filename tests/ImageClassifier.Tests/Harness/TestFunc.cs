@@ -1,7 +1,9 @@
 using ImageClassifier.Fetching;
 using ImageClassifier.Imaging;
 using ImageClassifier.Inference;
+using ImageClassifier.Memory;
 using ImageClassifier.Observability;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -12,14 +14,16 @@ public static class TestFunc
 {
     public static Func Create(
         IImageFetcher fetcher, IImageLoader loader, ITensorWriter writer, IClassifier classifier, IPredictionTracker? tracker = null) =>
-        new(fetcher, new ImagePreprocessor(loader, writer), classifier, Stages(), Options.Create(new FunctionOptions()),
-            tracker ?? DisabledPredictionTracker.Instance);
+        new(fetcher, new ImagePreprocessor(loader, writer, Services.GetRequiredService<MemoryBudget>()), classifier,
+            Services.GetRequiredService<StageRecorder>(), Options.Create(new FunctionOptions()), tracker ?? DisabledPredictionTracker.Instance);
 
-    private static StageRecorder Stages() => new ServiceCollection()
+    /// <summary>Telemetry that nothing exports, and a memory budget of 1 GiB (the test host's resident set says nothing of one function's).</summary>
+    private static readonly ServiceProvider Services = new ServiceCollection()
         .AddMetrics()
+        .AddLogging()
         .AddSingleton(TimeProvider.System)
         .AddSingleton<FunctionTracing>()
         .AddSingleton<StageRecorder>()
-        .BuildServiceProvider()
-        .GetRequiredService<StageRecorder>();
+        .AddMemoryBudget(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["MEMORY_BUDGET_BYTES"] = "1073741824" }).Build())
+        .BuildServiceProvider();
 }

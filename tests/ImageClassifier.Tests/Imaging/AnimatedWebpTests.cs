@@ -17,7 +17,7 @@ public class AnimatedWebpTests
     [InlineData(WebpFileFormatType.Lossy)]
     public void Only_the_first_frame_of_an_animated_webp_is_decoded(WebpFileFormatType format)
     {
-        using var image = Loader().Load(HandMadeAnimatedWebp.WithFrames(format, Red, Blue, Blue));
+        using var image = Loader().LoadRgb(HandMadeAnimatedWebp.WithFrames(format, Red, Blue, Blue));
 
         Assert.Equal((8, 8), (image.Width, image.Height));
         Assert.InRange(image[4, 4].R, 200, 255);
@@ -27,7 +27,7 @@ public class AnimatedWebpTests
     [Fact]
     public void A_first_frame_with_transparency_is_decoded()
     {
-        using var image = Loader().Load(HandMadeAnimatedWebp.WithFrames(WebpFileFormatType.Lossy, new Rgba32(0, 0, 255, 128), Red));
+        using var image = Loader().LoadRgb(HandMadeAnimatedWebp.WithFrames(WebpFileFormatType.Lossy, new Rgba32(0, 0, 255, 128), Red));
 
         Assert.Equal((8, 8), (image.Width, image.Height));
     }
@@ -49,7 +49,7 @@ public class AnimatedWebpTests
     {
         var truncated = HandMadeAnimatedWebp.WithFrames(WebpFileFormatType.Lossless, Red, Blue)[..length];
 
-        var failure = Assert.Throws<ClassificationException>(() => Loader().Load(truncated));
+        var failure = Assert.Throws<ClassificationException>(() => Loader().LoadRgb(truncated));
 
         Assert.Equal(422, failure.Type.Status);
     }

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.IO.Compression;
 using System.Text;
 
 namespace ImageClassifier.Tests.Imaging;
@@ -19,6 +20,27 @@ internal static class HandMadePng
 
     public static byte[] WithHeader(uint width, uint height) => Build(width, height, EmptyZlib);
 
+    /// <summary>
+    /// A decompression bomb: a real, decodable RGBA image of <paramref name="side"/> × <paramref name="side"/>
+    /// transparent black pixels, whose rows of zeros compress about a thousandfold (6324 a side:
+    /// 40 megapixels, 160 MB of pixels, in a file of about 155 KB).
+    /// </summary>
+    public static byte[] Bomb(uint side)
+    {
+        using var pixels = new MemoryStream();
+        using (var zlib = new ZLibStream(pixels, CompressionLevel.SmallestSize, leaveOpen: true))
+        {
+            // Each row: filter type 0, then four zero bytes a pixel.
+            var row = new byte[1 + (side * 4)];
+            for (var y = 0; y < side; y++)
+            {
+                zlib.Write(row);
+            }
+        }
+
+        return Build(side, side, pixels.ToArray(), colourType: 6);
+    }
+
     /// <summary>A valid header followed by pixel data that cannot be inflated.</summary>
     public static byte[] WithDamagedPixelData(uint width, uint height) => Build(width, height, NotZlib);
 
@@ -33,13 +55,13 @@ internal static class HandMadePng
         return result.ToArray();
     }
 
-    private static byte[] Build(uint width, uint height, byte[] pixelData)
+    private static byte[] Build(uint width, uint height, byte[] pixelData, byte colourType = 2)
     {
         var header = new byte[13];
         BinaryPrimitives.WriteUInt32BigEndian(header, width);
         BinaryPrimitives.WriteUInt32BigEndian(header.AsSpan(4), height);
         header[8] = 8; // bit depth
-        header[9] = 2; // colour type: RGB
+        header[9] = colourType; // 2: RGB, 6: RGBA
 
         using var png = new MemoryStream();
         png.Write(Signature);

@@ -103,6 +103,33 @@ public class ImageSharpLoaderTests
     }
 
     [Fact]
+    public void An_image_that_can_carry_alpha_decodes_straight_to_rgb_over_white_and_a_jpeg_to_rgb24()
+    {
+        var loader = new ImageSharpLoader(Options.Create(new ImagingOptions()));
+        using var source = new Image<Rgba32>(2, 2, new Rgba32(0, 0, 255, 64));
+
+        using var png = loader.Load(loader.Identify(Encode(source, (i, s) => i.SaveAsPng(s))));
+        using var jpeg = loader.Load(loader.Identify(EncodeGradient(8, 8, (i, s) => i.SaveAsJpeg(s))));
+
+        var overWhite = Assert.IsType<Image<RgbOverWhite>>(png);
+        AssertClose(new Rgb24(191, 191, 255), overWhite[0, 0].Rgb, tolerance: 1);
+        Assert.IsType<Image<Rgb24>>(jpeg);
+    }
+
+    [Fact]
+    public void A_transparent_gif_pixel_that_the_decoder_never_writes_reads_as_white()
+    {
+        using var source = new Image<Rgba32>(2, 1);
+        source[0, 0] = new Rgba32(0, 0, 0, 0);
+        source[1, 0] = new Rgba32(255, 0, 0, 255);
+
+        using var image = Load(Encode(source, (i, s) => i.SaveAsGif(s)));
+
+        Assert.Equal(White, image[0, 0]);
+        Assert.Equal(Red, image[1, 0]);
+    }
+
+    [Fact]
     public void A_colour_key_in_an_rgb_png_is_flattened_onto_white()
     {
         using var source = new Image<Rgb24>(2, 1);
@@ -170,9 +197,9 @@ public class ImageSharpLoaderTests
     }
 
     [Fact]
-    public void A_format_that_is_not_registered_is_not_an_image()
+    public void A_format_that_is_not_registered_and_has_no_signature_is_not_an_image()
     {
-        var failure = Assert.Throws<ClassificationException>(() => Load(EncodeGradient(4, 4, (i, s) => i.SaveAsTiff(s))));
+        var failure = Assert.Throws<ClassificationException>(() => Load(EncodeGradient(4, 4, (i, s) => i.SaveAsTga(s))));
 
         Assert.Equal(Problems.NotAnImage, failure.Type);
     }
@@ -213,7 +240,7 @@ public class ImageSharpLoaderTests
     }
 
     private static Image<Rgb24> Load(ReadOnlyMemory<byte> bytes, int maxPixels = 40_000_000) =>
-        new ImageSharpLoader(Options.Create(new ImagingOptions { MaxImagePixels = maxPixels })).Load(bytes);
+        new ImageSharpLoader(Options.Create(new ImagingOptions { MaxImagePixels = maxPixels })).LoadRgb(bytes);
 
     /// <summary>Pixel (x, y) is (10x, 10y, x): every pixel different.</summary>
     private static Image<Rgb24> Gradient(int width, int height)

@@ -108,7 +108,8 @@ public sealed class BatchedInferenceTests : IAsyncLifetime
 
     private float[] Tensor(string image)
     {
-        using var pixels = Loader().Load(TestImages.Read(image));
+        var loader = Loader();
+        using var pixels = loader.Load(loader.Identify(TestImages.Read(image)));
         var tensor = new float[classifier.Preprocessing.TensorLength];
         new TensorWriter().Write(pixels, classifier.Preprocessing, tensor);
         return tensor;

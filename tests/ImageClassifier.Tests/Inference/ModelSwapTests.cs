@@ -150,7 +150,10 @@ public sealed class ModelSwapTests : IDisposable
 
     private static ModelOutputCheck OutputCheck()
     {
-        var configuration = new ConfigurationBuilder().Build();
+        // The test host holds many things at once: its resident set says nothing of one function's budget.
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["MEMORY_BUDGET_BYTES"] = (1L << 30).ToString(System.Globalization.CultureInfo.InvariantCulture) })
+            .Build();
         var services = new ServiceCollection().AddLogging().AddMemoryBudget(configuration).AddImaging(configuration).BuildServiceProvider();
         return new ModelOutputCheck(services.GetRequiredService<ImagePreprocessor>());
     }

@@ -174,7 +174,6 @@ public sealed class MutatedInputPropertyTests(MutatedInputPropertyTests.OfflineF
     {
         private readonly byte[] _chelsea = TestImages.Read("chelsea.png");
 
-        public Task<ReadOnlyMemory<byte>> FetchAsync(Uri url, CancellationToken cancellationToken) =>
-            Task.FromResult<ReadOnlyMemory<byte>>(_chelsea);
+        public Task<FetchedImage> FetchAsync(Uri url, CancellationToken cancellationToken) => Task.FromResult(new FetchedImage(_chelsea));
     }
 }

@@ -107,6 +107,8 @@ public sealed class ProblemSecrecyTests
 
     private sealed class ThrowingLoader : IImageLoader
     {
-        public Image<Rgb24> Load(ReadOnlyMemory<byte> bytes) => throw new InvalidOperationException(InternalText);
+        public ImageHeader Identify(ReadOnlyMemory<byte> bytes) => throw new InvalidOperationException(InternalText);
+
+        public Image Load(ImageHeader header) => throw new InvalidOperationException(InternalText);
     }
 }

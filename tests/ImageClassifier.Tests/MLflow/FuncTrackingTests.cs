@@ -58,17 +58,19 @@ public sealed class FuncTrackingTests : IAsyncLifetime
 
     private sealed class Fetcher : IImageFetcher
     {
-        public Task<ReadOnlyMemory<byte>> FetchAsync(Uri url, CancellationToken cancellationToken) => Task.FromResult<ReadOnlyMemory<byte>>(Fetched);
+        public Task<FetchedImage> FetchAsync(Uri url, CancellationToken cancellationToken) => Task.FromResult(new FetchedImage(Fetched));
     }
 
     private sealed class Loader : IImageLoader
     {
-        public Image<Rgb24> Load(ReadOnlyMemory<byte> bytes) => new(1, 1);
+        public ImageHeader Identify(ReadOnlyMemory<byte> bytes) => new(1, 1, 3, bytes) { Opaque = true };
+
+        public Image Load(ImageHeader header) => new Image<Rgb24>(1, 1);
     }
 
     private sealed class Writer : ITensorWriter
     {
-        public void Write(Image<Rgb24> image, PreprocessingSpec spec, Span<float> destination) => destination.Clear();
+        public void Write(Image image, PreprocessingSpec spec, Span<float> destination) => destination.Clear();
     }
 
     private sealed class Classifier : IClassifier

@@ -13,11 +13,11 @@ public sealed class AdmissionGatedFetcher : IImageFetcher
 
     public Channel<Uri> Entered { get; } = Channel.CreateUnbounded<Uri>();
 
-    public async Task<ReadOnlyMemory<byte>> FetchAsync(Uri url, CancellationToken cancellationToken)
+    public async Task<FetchedImage> FetchAsync(Uri url, CancellationToken cancellationToken)
     {
         Entered.Writer.TryWrite(url);
         await gate.Task.WaitAsync(cancellationToken);
-        return new byte[] { 1, 2, 3 };
+        return new FetchedImage(new byte[] { 1, 2, 3 });
     }
 
     public void Release() => gate.TrySetResult();

@@ -13,12 +13,12 @@ public sealed class FakeImageFetcher : IImageFetcher
     /// <summary>Failures for particular URLs only, as when one image of a batch is missing.</summary>
     public ConcurrentDictionary<Uri, Exception> FailuresByUrl { get; } = new();
 
-    public Task<ReadOnlyMemory<byte>> FetchAsync(Uri url, CancellationToken cancellationToken)
+    public Task<FetchedImage> FetchAsync(Uri url, CancellationToken cancellationToken)
     {
         Requested.Enqueue(url);
         var failure = Failure ?? FailuresByUrl.GetValueOrDefault(url);
         return failure is null
-            ? Task.FromResult<ReadOnlyMemory<byte>>(new byte[] { 1, 2, 3 })
-            : Task.FromException<ReadOnlyMemory<byte>>(failure);
+            ? Task.FromResult(new FetchedImage(new byte[] { 1, 2, 3 }))
+            : Task.FromException<FetchedImage>(failure);
     }
 }

@@ -5,14 +5,16 @@ using SixLabors.ImageSharp.PixelFormats;
 
 namespace ImageClassifier.Tests.Harness.Fakes;
 
-/// <summary>Returns a one-pixel image for any bytes and records the bytes it was given.</summary>
+/// <summary>Takes any bytes for a one-pixel image, and records the bytes it was given.</summary>
 public sealed class FakeImageLoader : IImageLoader
 {
     public ConcurrentQueue<byte[]> Loaded { get; } = new();
 
-    public Image<Rgb24> Load(ReadOnlyMemory<byte> bytes)
+    public ImageHeader Identify(ReadOnlyMemory<byte> bytes)
     {
         Loaded.Enqueue(bytes.ToArray());
-        return new Image<Rgb24>(1, 1);
+        return new ImageHeader(1, 1, 3, bytes) { Opaque = true };
     }
+
+    public Image Load(ImageHeader header) => new Image<Rgb24>(1, 1);
 }

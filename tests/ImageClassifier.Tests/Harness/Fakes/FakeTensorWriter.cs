@@ -1,11 +1,10 @@
 using ImageClassifier.Imaging;
 using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.PixelFormats;
 
 namespace ImageClassifier.Tests.Harness.Fakes;
 
 /// <summary>Leaves the tensor as it is: the edge's tests do not look at pixels.</summary>
 public sealed class FakeTensorWriter : ITensorWriter
 {
-    public void Write(Image<Rgb24> image, PreprocessingSpec spec, Span<float> destination) => destination.Clear();
+    public void Write(Image image, PreprocessingSpec spec, Span<float> destination) => destination.Clear();
 }
