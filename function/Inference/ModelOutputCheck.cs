@@ -1,38 +1,31 @@
 using System.Numerics.Tensors;
-using ImageClassifier.Failures;
 using ImageClassifier.Imaging;
 
 namespace ImageClassifier.Inference;
 
 /// <summary>
-/// Runs a loaded model on the built-in warm-up image through the function's own preprocessing, as
-/// a request would, and refuses it unless the image gets finite probabilities that sum to 1, so a
-/// model that answers NaN or infinities is never served.
+/// Runs a loaded model on the built-in warm-up image, resized, cropped and normalised by the
+/// function's own tensor writer as a request's image is, and refuses the model unless the image
+/// gets finite probabilities that sum to 1, so a model that answers NaN or infinities is never
+/// served. The image is made in memory rather than decoded, so the check does not depend on the
+/// request limits (MAX_IMAGE_PIXELS, the memory budget) or on the decoder.
 /// </summary>
-public sealed class ModelOutputCheck(ImagePreprocessor preprocessor)
+public sealed class ModelOutputCheck(ITensorWriter writer)
 {
     /// <summary>How far from 1 the probabilities' sum may be: float rounding over 1000 classes stays far below it.</summary>
     public const float SumTolerance = 1e-3f;
 
-    private readonly Lazy<byte[]> image = new(WarmUpImage.Jpeg);
-
-    /// <exception cref="ModelUnavailableException">The output is not a probability distribution (<c>bad_output</c>), or the memory budget refused the image (<c>no_memory</c>).</exception>
+    /// <exception cref="ModelUnavailableException">The output is not a probability distribution (<c>bad_output</c>).</exception>
     public async Task VerifyAsync(IModelSession model, CancellationToken cancellationToken)
     {
-        TensorBuffer tensor;
-        try
-        {
-            tensor = await preprocessor.PrepareAsync(image.Value, model.Preprocessing, cancellationToken);
-        }
-        catch (ClassificationException refused)
-        {
-            // The built-in image decodes; what can refuse it is the memory budget, busy or too small.
-            throw new ModelUnavailableException(ModelMetrics.Outcomes.NoMemory, $"The built-in image could not be decoded to check the model: {refused.Message}", refused);
-        }
-
         float[] logits;
-        using (tensor)
+        using (var tensor = new TensorBuffer(model.Preprocessing.TensorLength))
         {
+            using (var image = WarmUpImage.Pixels())
+            {
+                writer.Write(image, model.Preprocessing, tensor.Span);
+            }
+
             logits = await model.InferLogitsAsync(tensor.Memory, 1, cancellationToken);
         }
 
