@@ -106,6 +106,11 @@ internal sealed class RequestLifecycle(
             metrics.RecordDuplicate();
         }
 
+        if (scope.DuplicateConflict)
+        {
+            metrics.RecordDuplicateConflict();
+        }
+
         Complete(
             Summary(unit, outcome.Status, timings) with { Problem = outcome.Failure?.Type.Slug, Top1 = scope.Top1, Duplicate = scope.Duplicate },
             outcome.Failure?.InnerException);
@@ -132,7 +137,8 @@ internal sealed class RequestLifecycle(
 
     private static RequestSummary Summary(RequestUnit unit, int status, StageTimings? timings) =>
         new(RequestFormNames.Of(unit.Form), status,
-            EventId: unit.Event?.Id, EventSource: unit.Event?.Source?.OriginalString, UrlHost: unit.Url?.Host, Timings: timings);
+            EventId: TelemetryValue.Cut(unit.Event?.Id), EventSource: TelemetryValue.Cut(unit.Event?.Source?.OriginalString), UrlHost: unit.Url?.Host,
+            Timings: timings);
 
     private void Complete(RequestSummary summary, Exception? exception = null)
     {

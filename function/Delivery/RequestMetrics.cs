@@ -9,6 +9,7 @@ public sealed class RequestMetrics
     private readonly Counter<long> requests;
     private readonly UpDownCounter<long> active;
     private readonly Counter<long> duplicates;
+    private readonly Counter<long> duplicateConflicts;
 
     public RequestMetrics(IMeterFactory meterFactory)
     {
@@ -19,11 +20,15 @@ public sealed class RequestMetrics
             "Requests being handled now, on every entry point.");
         duplicates = meter.CreateCounter<long>("imageclassifier.requests.duplicate", "{request}",
             "CloudEvents answered from the duplicate cache, or by joining the same event already in flight.");
+        duplicateConflicts = meter.CreateCounter<long>("imageclassifier.requests.duplicate_conflicts", "{request}",
+            "CloudEvents whose source and id were known asking for another image or top-k: handled as new, never answered from the cache.");
     }
 
     public void RecordRequest(string form, int status) => requests.Add(1, new("form", form), new("status", status));
 
     public void RecordDuplicate() => duplicates.Add(1);
+
+    public void RecordDuplicateConflict() => duplicateConflicts.Add(1);
 
     /// <summary>Counts a request as in progress until the result is disposed.</summary>
     public ActiveRequest TrackActive()

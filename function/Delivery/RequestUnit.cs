@@ -20,6 +20,9 @@ internal sealed class RequestScope(Activity? span)
 
     /// <summary>The reply came from the duplicate cache or from the same event already in flight.</summary>
     public bool Duplicate { get; set; }
+
+    /// <summary>The event's identity was known, asking for something else: it was handled as new.</summary>
+    public bool DuplicateConflict { get; set; }
 }
 
 /// <summary>How one unit ended: a reply, an acknowledgement (no reply), or a failure.</summary>

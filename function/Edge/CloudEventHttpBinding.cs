@@ -12,7 +12,7 @@ namespace ImageClassifier.Edge;
 /// event read is checked to be a valid CloudEvents 1.0 event; what is wrong becomes a 400
 /// with a detail that names it.
 /// </summary>
-internal sealed class CloudEventHttpBinding
+internal sealed class CloudEventHttpBinding(AttributeLimits limits)
 {
     private static readonly string[] RequiredStringAttributes =
     [
@@ -29,7 +29,7 @@ internal sealed class CloudEventHttpBinding
     /// Reads a binary-mode event's attributes from the <c>ce-</c> headers and Content-Type,
     /// without its data, so the caller can decide from them how much body to read.
     /// </summary>
-    public static CloudEvent ReadBinaryModeAttributes(HttpRequest request)
+    public CloudEvent ReadBinaryModeAttributes(HttpRequest request)
     {
         request.Headers.TryGetValue(HttpUtilities.SpecVersionHttpHeader, out var specVersion);
         CheckSpecVersion(specVersion.Count == 1 ? specVersion[0] : null);
@@ -57,6 +57,7 @@ internal sealed class CloudEventHttpBinding
         }
 
         CheckRequiredAttributes(cloudEvent);
+        limits.Check(cloudEvent);
         return cloudEvent;
     }
 
@@ -88,14 +89,18 @@ internal sealed class CloudEventHttpBinding
     public CloudEvent DecodeStructuredMode(JsonElement root)
     {
         CheckStructuredEnvelope(root);
+        CloudEvent cloudEvent;
         try
         {
-            return formatter.ConvertFromJsonElement(root, null);
+            cloudEvent = formatter.ConvertFromJsonElement(root, null);
         }
         catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException)
         {
             throw Problems.InvalidCloudEvent.Failure("The CloudEvent has an attribute or data whose value is not valid.", e);
         }
+
+        limits.Check(cloudEvent);
+        return cloudEvent;
     }
 
     /// <summary>Writes events as a batch-mode response body (<c>application/cloudevents-batch+json</c>).</summary>
@@ -194,6 +199,8 @@ internal sealed class CloudEventHttpBinding
         {
             throw Problems.InvalidCloudEvent.Failure("A structured-mode CloudEvent must be a JSON object.");
         }
+
+        AttributeLimits.CheckEnvelope(root);
 
         CheckSpecVersion(root.TryGetProperty(SpecVersionName, out var specVersion) && specVersion.ValueKind == JsonValueKind.String
             ? specVersion.GetString()

@@ -7,6 +7,9 @@ public sealed class EdgeOptions
 {
     public const int DefaultMaxRequestBytes = 64 * 1024;
 
+    /// <summary>Ids, sources and types are short names; 2 KiB is room for any honest one.</summary>
+    public const int DefaultMaxAttributeBytes = 2048;
+
     /// <summary>The queue-proxy sits in the same pod: a body slower than this is a stuck or hostile sender holding a slot.</summary>
     public const int DefaultBodyTimeoutSeconds = 10;
 
@@ -21,4 +24,9 @@ public sealed class EdgeOptions
     public int BodyTimeoutSeconds { get; set; } = DefaultBodyTimeoutSeconds;
 
     public TimeSpan BodyTimeout => TimeSpan.FromSeconds(BodyTimeoutSeconds);
+
+    /// <summary>The longest value a CloudEvent attribute or extension may have, in UTF-8 bytes.</summary>
+    [ConfigurationKeyName("MAX_ATTRIBUTE_BYTES")]
+    [Range(256, 65536, ErrorMessage = "MAX_ATTRIBUTE_BYTES must be between 256 and 65536.")]
+    public int MaxAttributeBytes { get; set; } = DefaultMaxAttributeBytes;
 }

@@ -12,6 +12,7 @@ public static class EdgeServiceCollectionExtensions
 
         services.AddSingleton<BodyLimits>();
         services.AddSingleton<BodyReader>();
+        services.AddSingleton<AttributeLimits>();
         services.AddSingleton<CloudEventHttpBinding>();
         services.AddSingleton<RequestReader>();
         services.AddSingleton<FunctionEndpoint>();

@@ -5,6 +5,7 @@ using CloudNative.CloudEvents.Http;
 using ImageClassifier.Delivery;
 using ImageClassifier.Failures;
 using ImageClassifier.Memory;
+using ImageClassifier.Observability;
 using Microsoft.Extensions.Options;
 
 namespace ImageClassifier.Edge;
@@ -156,7 +157,7 @@ internal sealed class RequestReader(
 
     private async Task<IncomingRequest> ReadBinaryModeAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        var cloudEvent = CloudEventHttpBinding.ReadBinaryModeAttributes(request);
+        var cloudEvent = binding.ReadBinaryModeAttributes(request);
         if (IsOwnReply(cloudEvent))
         {
             // The body of a looped reply is of no use, so it is not read at all.
@@ -177,8 +178,9 @@ internal sealed class RequestReader(
         });
     }
 
+    /// <summary>The event as a request; the id it carries on to MLflow is cut as telemetry cuts it.</summary>
     private IncomingRequest FromEvent(RequestForm form, CloudEvent cloudEvent) =>
-        new(form, cloudEvent, IsOwnReply(cloudEvent) ? null : FromEventData(cloudEvent));
+        new(form, cloudEvent, IsOwnReply(cloudEvent) ? null : FromEventData(cloudEvent) with { EventId = TelemetryValue.Cut(cloudEvent.Id) });
 
     /// <summary>The function's own reply types: its replies, and its failed batch entries' replies.</summary>
     private bool IsOwnReply(CloudEvent cloudEvent) =>

@@ -16,12 +16,24 @@ public sealed class ClassificationException(ProblemType type, string detail, Exc
 {
     public ProblemType Type { get; } = type;
 
+    /// <summary>Members the problem carries beside the standard ones (RFC 9457 extension members), such as which attribute is wrong.</summary>
+    public IReadOnlyDictionary<string, object?> Extensions { get; init; } = new Dictionary<string, object?>();
+
     /// <summary>The RFC 9457 problem this failure answers with.</summary>
-    public ProblemDetails ToProblemDetails() => new()
+    public ProblemDetails ToProblemDetails()
     {
-        Type = Type.Type,
-        Title = Type.Title,
-        Status = Type.Status,
-        Detail = Message,
-    };
+        var problem = new ProblemDetails
+        {
+            Type = Type.Type,
+            Title = Type.Title,
+            Status = Type.Status,
+            Detail = Message,
+        };
+        foreach (var (name, value) in Extensions)
+        {
+            problem.Extensions[name] = value;
+        }
+
+        return problem;
+    }
 }

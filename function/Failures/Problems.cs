@@ -9,6 +9,8 @@ public static class Problems
     // 400: the request itself is malformed; sending it again cannot help.
     public static readonly ProblemType InvalidRequest = new("invalid-request", 400, "Malformed request");
     public static readonly ProblemType InvalidCloudEvent = new("invalid-cloudevent", 400, "Invalid CloudEvent");
+    public static readonly ProblemType AttributeTooLarge = new("attribute-too-large", 400, "CloudEvent attribute too large");
+    public static readonly ProblemType CloudEventTooLarge = new("cloudevent-too-large", 400, "CloudEvent envelope too large");
     public static readonly ProblemType InvalidUrl = new("invalid-url", 400, "Invalid image URL");
     public static readonly ProblemType InvalidTopK = new("invalid-top-k", 400, "Invalid topK");
     public static readonly ProblemType NoImage = new("no-image", 400, "No image");
@@ -58,7 +60,7 @@ public static class Problems
     /// <summary>Every entry, in the order above.</summary>
     public static IReadOnlyList<ProblemType> All { get; } =
     [
-        InvalidRequest, InvalidCloudEvent, InvalidUrl, InvalidTopK, NoImage, InvalidInferenceRequest,
+        InvalidRequest, InvalidCloudEvent, AttributeTooLarge, CloudEventTooLarge, InvalidUrl, InvalidTopK, NoImage, InvalidInferenceRequest,
         ModelNotFound,
         RequestTimeout,
         PayloadTooLarge, TooManyEvents, TooLargeForMemory,

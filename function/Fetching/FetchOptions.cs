@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
+using System.Net;
 
 namespace ImageClassifier.Fetching;
 
@@ -17,6 +18,9 @@ internal sealed class FetchOptions : IValidatableObject
 
     /// <summary>The largest image the function takes, downloaded or sent: 20 MiB, a large camera photo.</summary>
     public const int DefaultMaxBytes = 20 * 1024 * 1024;
+
+    /// <summary>The web's own ports: an image URL naming another is more likely an internal service than a picture.</summary>
+    public const string DefaultAllowedPorts = "80,443";
 
     [ConfigurationKeyName("FETCH_TIMEOUT_SECONDS")]
     [Range(1, 300, ErrorMessage = "FETCH_TIMEOUT_SECONDS must be between 1 and 300.")]
@@ -43,7 +47,11 @@ internal sealed class FetchOptions : IValidatableObject
 
     /// <summary>Comma-separated ports image URLs may name; empty means any port.</summary>
     [ConfigurationKeyName("FETCH_ALLOWED_PORTS")]
-    public string? AllowedPorts { get; set; }
+    public string? AllowedPorts { get; set; } = DefaultAllowedPorts;
+
+    /// <summary>Comma-separated CIDR ranges never fetched from, whatever else allows them: the operator's own (a VPC, a peered network).</summary>
+    [ConfigurationKeyName("FETCH_DENIED_CIDRS")]
+    public string? DeniedCidrs { get; set; }
 
     public TimeSpan Timeout => TimeSpan.FromSeconds(TimeoutSeconds);
 
@@ -54,6 +62,9 @@ internal sealed class FetchOptions : IValidatableObject
 
     /// <summary>The parsed FETCH_ALLOWED_PORTS; only meaningful once the options are validated.</summary>
     public IReadOnlySet<int> AllowedPortSet => TryParsePorts(AllowedPorts, out var ports) ? ports : new HashSet<int>();
+
+    /// <summary>The parsed FETCH_DENIED_CIDRS; only meaningful once the options are validated.</summary>
+    public IReadOnlyList<IPNetwork> DeniedNetworks => TryParseNetworks(DeniedCidrs, out var networks) ? networks : [];
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
@@ -70,6 +81,29 @@ internal sealed class FetchOptions : IValidatableObject
                 "FETCH_ALLOWED_PORTS must be a comma-separated list of ports between 1 and 65535, e.g. 80,443.",
                 [nameof(AllowedPorts)]);
         }
+
+        if (!TryParseNetworks(DeniedCidrs, out _))
+        {
+            yield return new ValidationResult(
+                "FETCH_DENIED_CIDRS must be a comma-separated list of CIDR ranges, e.g. 10.20.0.0/16,fd12:3456::/48.",
+                [nameof(DeniedCidrs)]);
+        }
+    }
+
+    private static bool TryParseNetworks(string? text, out List<IPNetwork> networks)
+    {
+        networks = [];
+        foreach (var entry in (text ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!IPNetwork.TryParse(entry, out var network))
+            {
+                return false;
+            }
+
+            networks.Add(network);
+        }
+
+        return true;
     }
 
     private static bool TryParsePorts(string? text, out HashSet<int> ports)

@@ -13,6 +13,7 @@ namespace ImageClassifier.Fetching;
 internal sealed class GuardedConnector(IOptions<FetchOptions> options, FetchMetrics metrics)
 {
     private readonly bool allowPrivateNetworks = options.Value.AllowPrivateNetworks;
+    private readonly IReadOnlyList<IPNetwork> denied = options.Value.DeniedNetworks;
 
     public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
@@ -22,25 +23,39 @@ internal sealed class GuardedConnector(IOptions<FetchOptions> options, FetchMetr
         return await ConnectToFirstAsync(addresses, endPoint.Port, cancellationToken);
     }
 
-    /// <summary>Refuses the whole answer if one address in it is refused: a mixed answer is a trick, not a mistake.</summary>
+    /// <summary>
+    /// Refuses the whole answer if one address in it is refused (a mixed answer is a trick, not a
+    /// mistake), or if there is none: a name that does not resolve is answered as one that resolves
+    /// to a refused address, so the answers cannot tell which internal names exist.
+    /// </summary>
     public void EnsureAllowed(IReadOnlyList<IPAddress> addresses)
     {
-        if (addresses.Count == 0)
-        {
-            throw new SocketException((int)SocketError.HostNotFound);
-        }
-
-        if (!allowPrivateNetworks && !addresses.All(NetworkGuard.IsPublic))
+        if (addresses.Count == 0
+            || addresses.Any(address => denied.Any(network => network.Contains(address)))
+            || (!allowPrivateNetworks && !addresses.All(NetworkGuard.IsPublic)))
         {
             metrics.RecordRefused(RefusalReason.Address);
-            throw new AddressRefusedException("The host resolves to an address that is not public.");
+            throw new AddressRefusedException("The host does not resolve to a public address.");
         }
     }
 
-    private static async Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken) =>
-        IPAddress.TryParse(host.AsSpan().Trim("[]"), out var literal)
-            ? [literal]
-            : await Dns.GetHostAddressesAsync(host, cancellationToken);
+    /// <summary>The host's addresses; none for a name that does not exist (transient lookup failures still throw, to be retried).</summary>
+    private static async Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken)
+    {
+        if (IPAddress.TryParse(host.AsSpan().Trim("[]"), out var literal))
+        {
+            return [literal];
+        }
+
+        try
+        {
+            return await Dns.GetHostAddressesAsync(host, cancellationToken);
+        }
+        catch (SocketException e) when (e.SocketErrorCode is SocketError.HostNotFound or SocketError.NoData)
+        {
+            return [];
+        }
+    }
 
     /// <summary>Tries each checked address in turn; the last one's failure is the answer.</summary>
     private static async Task<Stream> ConnectToFirstAsync(IPAddress[] addresses, int port, CancellationToken cancellationToken)

@@ -156,7 +156,7 @@ internal sealed class HttpImageFetcher : IImageFetcher
     {
         // Both the total and the per-attempt timeouts: the upstream was too slow either way.
         TimeoutRejectedException or OperationCanceledException => Problems.UpstreamTimeout.Failure("The image host did not deliver the image in time.", exception),
-        HttpRequestException when AddressRefusedException.IsCauseOf(exception) => Problems.UrlRefused.Failure("The image URL's host is not on a public network.", exception),
+        HttpRequestException when AddressRefusedException.IsCauseOf(exception) => Problems.UrlRefused.Failure("The image URL's host is not a public host.", exception),
         HttpRequestException or IOException => Problems.UpstreamFailed.Failure("The image host could not be reached or broke off the download.", exception),
         _ => null,
     };

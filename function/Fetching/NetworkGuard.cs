@@ -5,9 +5,10 @@ namespace ImageClassifier.Fetching;
 
 /// <summary>
 /// Which addresses are on the public internet. Everything else (loopback, private, link-local,
-/// carrier-grade NAT, documentation, benchmarking, multicast, reserved) is where a server-side
-/// request forgery would aim, so the fetcher refuses it. IPv6 forms that carry an IPv4 address
-/// (mapped, NAT64, 6to4) are judged by the IPv4 address inside.
+/// carrier-grade NAT, documentation, benchmarking, multicast, reserved, cloud metadata and wire
+/// servers, Teredo and the local-use NAT64 prefix) is where a server-side request forgery would
+/// aim, so the fetcher refuses it. IPv6 forms that carry an IPv4 address (mapped, NAT64, 6to4) are
+/// judged by the IPv4 address inside.
 /// </summary>
 internal static class NetworkGuard
 {
@@ -17,6 +18,8 @@ internal static class NetworkGuard
         IPNetwork.Parse("10.0.0.0/8"),
         IPNetwork.Parse("100.64.0.0/10"),
         IPNetwork.Parse("127.0.0.0/8"),
+        // Azure's wire server (DHCP, DNS, the guest agent's metadata), a public address only in name.
+        IPNetwork.Parse("168.63.129.16/32"),
         IPNetwork.Parse("169.254.0.0/16"),
         IPNetwork.Parse("172.16.0.0/12"),
         IPNetwork.Parse("192.0.0.0/24"),
@@ -39,6 +42,10 @@ internal static class NetworkGuard
         IPNetwork.Parse("fec0::/10"),
         IPNetwork.Parse("ff00::/8"),
         IPNetwork.Parse("2001:db8::/32"),
+        // Teredo: the IPv4 address inside is obscured, so it cannot be judged.
+        IPNetwork.Parse("2001::/32"),
+        // The local-use NAT64 prefix (RFC 8215): translates into the operator's own network.
+        IPNetwork.Parse("64:ff9b:1::/48"),
     ];
 
     private static readonly IPNetwork Nat64 = IPNetwork.Parse("64:ff9b::/96");

@@ -35,9 +35,9 @@ public sealed class FunctionTracing : IDisposable
             if (cloudEvent is not null)
             {
                 // The OpenTelemetry semantic conventions for CloudEvents.
-                activity.SetTag("cloudevents.event_id", cloudEvent.Id);
-                activity.SetTag("cloudevents.event_source", cloudEvent.Source?.ToString());
-                activity.SetTag("cloudevents.event_type", cloudEvent.Type);
+                activity.SetTag("cloudevents.event_id", TelemetryValue.Cut(cloudEvent.Id));
+                activity.SetTag("cloudevents.event_source", TelemetryValue.Cut(cloudEvent.Source?.ToString()));
+                activity.SetTag("cloudevents.event_type", TelemetryValue.Cut(cloudEvent.Type));
             }
         }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
@@ -19,6 +20,10 @@ public static class ObservabilityHosting
 
     private static readonly string[] UntracedPaths = ["/healthz", "/readyz", MetricsPath];
 
+    /// <summary>The attributes of HttpClient's and DNS's metrics that name no peer.</summary>
+    private static readonly string[] PeerlessTags =
+        ["http.request.method", "http.response.status_code", "error.type", "network.protocol.version", "http.connection.state"];
+
     public static WebApplicationBuilder AddObservability(this WebApplicationBuilder builder)
     {
         // One JSON object a line is what a cluster's log pipeline parses; a developer reads the plain console.
@@ -31,8 +36,10 @@ public static class ObservabilityHosting
             });
         }
 
-        // The request log line says what ASP.NET Core's own per-request lines would.
+        // The request log line says what ASP.NET Core's own per-request lines would; HttpClient's
+        // own lines would write every fetched URL's path (and MLflow's) at Information.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<FunctionTracing>();
@@ -46,6 +53,7 @@ public static class ObservabilityHosting
                 .AddMeter(TelemetryNames.MeterName, TelemetryNames.FeatureMeterNames)
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
+                .AddView(WithoutPeers)
                 // Every scrape sees the counts as they are; the exporter's default would replay one for 300 ms.
                 .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0))
             .WithTracing(tracing => tracing
@@ -66,6 +74,16 @@ public static class ObservabilityHosting
         app.MapPrometheusScrapingEndpoint(MetricsPath);
         return app;
     }
+
+    /// <summary>
+    /// HttpClient's and DNS's own metrics, without the attributes that name a peer (server.address,
+    /// server.port, url.scheme, network.peer.address, dns.question.name): every host a caller
+    /// asked the function to fetch would otherwise be listed on /metrics for anyone who can scrape.
+    /// </summary>
+    private static MetricStreamConfiguration? WithoutPeers(Instrument instrument) =>
+        instrument.Meter.Name is "System.Net.Http" or "System.Net.NameResolution"
+            ? new MetricStreamConfiguration { TagKeys = PeerlessTags }
+            : null;
 
     private static bool IsUntraced(PathString path) =>
         UntracedPaths.Any(untraced => path.Equals(untraced, StringComparison.OrdinalIgnoreCase));

@@ -118,6 +118,29 @@ public sealed class BatchAndDuplicateHttpTests : FakedFunctionTest
     }
 
     [Fact]
+    public async Task A_second_caller_reusing_an_events_source_and_id_for_another_image_never_gets_the_first_callers_reply()
+    {
+        using var counters = new CounterRecorder(Function.Services);
+        const string Eagle = "https://images.example/orders/bucket/eagle.jpg?X-Amz-Signature=secret";
+        const string Dog = "https://attacker.example/dog.jpg";
+
+        using var real = await PostEventAsync("X", Eagle);
+        using var other = await PostEventAsync("X", Dog);
+        using var redelivery = await PostEventAsync("X", Eagle);
+
+        var realReply = await real.ToCloudEventAsync(Formatter);
+        var otherReply = await other.ToCloudEventAsync(Formatter);
+        var redeliveredReply = await redelivery.ToCloudEventAsync(Formatter);
+        Assert.Equal(Dog, Data(otherReply).GetProperty("url").GetString());
+        Assert.DoesNotContain("eagle", Data(otherReply).GetRawText(), StringComparison.Ordinal);
+        Assert.NotEqual(realReply.Id, otherReply.Id);
+        Assert.Equal(realReply.Id, redeliveredReply.Id);
+        Assert.Equal([new Uri(Eagle), new Uri(Dog)], Function.Fetcher.Requested);
+        Assert.Equal(1, counters.Total("imageclassifier.requests.duplicate_conflicts"));
+        Assert.Equal(1, counters.Total("imageclassifier.requests.duplicate"));
+    }
+
+    [Fact]
     public async Task The_same_json_request_twice_is_classified_twice()
     {
         using var first = await Client.PostAsync("/", new StringContent($$"""{"url": "{{CatUrl}}"}""", Encoding.UTF8, "application/json"));
@@ -129,6 +152,9 @@ public sealed class BatchAndDuplicateHttpTests : FakedFunctionTest
 
     private static string Event(string id, string type, string data) =>
         $$"""{"specversion": "1.0", "id": "{{id}}", "source": "/tests", "type": "{{type}}", "datacontenttype": "application/json", "data": {{data}}}""";
+
+    private Task<HttpResponseMessage> PostEventAsync(string id, string url) =>
+        Client.PostAsync("/", new StringContent(Event(id, "com.example.classify", "{\"url\": \"" + url + "\"}"), Encoding.UTF8, "application/cloudevents+json"));
 
     private Task<HttpResponseMessage> PostBatchAsync(params string[] events) =>
         Client.PostAsync("/", new StringContent($"[{string.Join(',', events)}]", Encoding.UTF8, "application/cloudevents-batch+json"));

@@ -6,6 +6,7 @@ using ImageClassifier.Delivery;
 using ImageClassifier.Edge;
 using ImageClassifier.Failures;
 using ImageClassifier.Tests.Harness;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 
 namespace ImageClassifier.Tests.Edge;
@@ -20,7 +21,7 @@ public class CloudEventHttpBindingReadTests
         ("ce-type", "com.example.classify"),
     ];
 
-    private readonly CloudEventHttpBinding binding = new();
+    private static readonly CloudEventHttpBinding binding = new(new AttributeLimits(Options.Create(new EdgeOptions())));
 
     [Fact]
     public void Binary_mode_reads_every_attribute_from_the_headers()
@@ -28,7 +29,7 @@ public class CloudEventHttpBindingReadTests
         var context = HttpContexts.Request("application/json; charset=utf-8", "{}",
             [.. ValidHeaders, ("ce-subject", "caf%C3%A9"), ("ce-time", "2024-05-01T12:00:00Z"), ("ce-tenant", "blue"), ("x-other", "ignored")]);
 
-        var cloudEvent = CloudEventHttpBinding.ReadBinaryModeAttributes(context.Request);
+        var cloudEvent = binding.ReadBinaryModeAttributes(context.Request);
 
         Assert.Equal(CloudEventsSpecVersion.V1_0, cloudEvent.SpecVersion);
         Assert.Equal("event-1", cloudEvent.Id);
@@ -49,7 +50,7 @@ public class CloudEventHttpBindingReadTests
     {
         var context = HttpContexts.Request("application/json", "{}", [.. ValidHeaders.Where(h => h.Item1 != header)]);
 
-        var failure = Assert.Throws<ClassificationException>(() => CloudEventHttpBinding.ReadBinaryModeAttributes(context.Request));
+        var failure = Assert.Throws<ClassificationException>(() => binding.ReadBinaryModeAttributes(context.Request));
 
         AssertInvalidCloudEvent(failure, $"\"{attribute}\"");
     }
@@ -64,7 +65,7 @@ public class CloudEventHttpBindingReadTests
         var context = HttpContexts.Request("application/json", "{}",
             [("ce-specversion", specVersion), .. ValidHeaders.Skip(1)]);
 
-        var failure = Assert.Throws<ClassificationException>(() => CloudEventHttpBinding.ReadBinaryModeAttributes(context.Request));
+        var failure = Assert.Throws<ClassificationException>(() => binding.ReadBinaryModeAttributes(context.Request));
 
         AssertInvalidCloudEvent(failure, "\"specversion\" must be \"1.0\"");
     }
@@ -75,7 +76,7 @@ public class CloudEventHttpBindingReadTests
         var context = HttpContexts.Request("application/json", "{}", ValidHeaders);
         context.Request.Headers["ce-id"] = new StringValues(["event-1", "event-2"]);
 
-        var failure = Assert.Throws<ClassificationException>(() => CloudEventHttpBinding.ReadBinaryModeAttributes(context.Request));
+        var failure = Assert.Throws<ClassificationException>(() => binding.ReadBinaryModeAttributes(context.Request));
 
         AssertInvalidCloudEvent(failure, "\"id\" is given more than once");
     }
@@ -85,7 +86,7 @@ public class CloudEventHttpBindingReadTests
     {
         var context = HttpContexts.Request("application/json", "{}", [.. ValidHeaders, ("ce-time", "yesterday")]);
 
-        var failure = Assert.Throws<ClassificationException>(() => CloudEventHttpBinding.ReadBinaryModeAttributes(context.Request));
+        var failure = Assert.Throws<ClassificationException>(() => binding.ReadBinaryModeAttributes(context.Request));
 
         AssertInvalidCloudEvent(failure, "\"time\" has a value that is not valid");
     }
@@ -181,7 +182,7 @@ public class CloudEventHttpBindingReadTests
     }
 
     private static CloudEvent BinaryEvent(string contentType) =>
-        CloudEventHttpBinding.ReadBinaryModeAttributes(HttpContexts.Request(contentType, "", ValidHeaders).Request);
+        binding.ReadBinaryModeAttributes(HttpContexts.Request(contentType, "", ValidHeaders).Request);
 
     private static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
 

@@ -8,6 +8,8 @@ using ImageClassifier.Edge;
 using ImageClassifier.Tests.Harness;
 using Microsoft.AspNetCore.Http;
 
+using Microsoft.Extensions.Options;
+
 namespace ImageClassifier.Tests.Edge;
 
 /// <summary>Writes events and reads them back with the SDK's own decoding, so both modes follow the spec, not just this code.</summary>
@@ -15,7 +17,7 @@ public class CloudEventHttpBindingWriteTests
 {
     private static readonly DateTimeOffset Time = new(2024, 5, 1, 12, 0, 0, TimeSpan.Zero);
 
-    private readonly CloudEventHttpBinding binding = new();
+    private static readonly CloudEventHttpBinding binding = new(new AttributeLimits(Options.Create(new EdgeOptions())));
 
     [Fact]
     public async Task Binary_mode_round_trips_through_the_sdk()

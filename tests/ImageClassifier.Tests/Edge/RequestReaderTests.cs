@@ -36,7 +36,7 @@ public sealed class RequestReaderTests : IDisposable
 
         Assert.Equal(RequestForm.BinaryCloudEvent, incoming.Form);
         Assert.Equal("event-1", incoming.Event?.Id);
-        Assert.Equal(new ClassificationRequest(new Uri(CatUrl), null, 3), incoming.Request);
+        Assert.Equal(new ClassificationRequest(new Uri(CatUrl), null, 3, "event-1"), incoming.Request);
     }
 
     [Fact]
@@ -100,7 +100,7 @@ public sealed class RequestReaderTests : IDisposable
 
         Assert.Equal(RequestForm.StructuredCloudEvent, incoming.Form);
         Assert.Equal("e1", incoming.Event?.Id);
-        Assert.Equal(new ClassificationRequest(new Uri(CatUrl), null, 2), incoming.Request);
+        Assert.Equal(new ClassificationRequest(new Uri(CatUrl), null, 2, "e1"), incoming.Request);
     }
 
     [Fact]
@@ -171,7 +171,7 @@ public sealed class RequestReaderTests : IDisposable
 
         Assert.Equal(3, entries.Count);
         Assert.Equal(RequestForm.Batch, entries[0].Incoming?.Form);
-        Assert.Equal(new ClassificationRequest(new Uri(CatUrl), null, null), entries[0].Incoming?.Request);
+        Assert.Equal(new ClassificationRequest(new Uri(CatUrl), null, null, "a"), entries[0].Incoming?.Request);
         Assert.Equal(Problems.InvalidCloudEvent, entries[1].Failure?.Type);
         Assert.Null(entries[1].Event);
         Assert.Equal(Problems.InvalidRequest, entries[2].Failure?.Type);

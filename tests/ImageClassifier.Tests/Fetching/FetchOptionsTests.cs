@@ -18,7 +18,8 @@ public class FetchOptionsTests
         Assert.Equal(TimeSpan.FromMilliseconds(200), options.RetryDelay);
         Assert.Equal(20 * 1024 * 1024, options.MaxBytes);
         Assert.False(options.AllowPrivateNetworks);
-        Assert.Empty(options.AllowedPortSet);
+        Assert.Equal(new HashSet<int> { 80, 443 }, options.AllowedPortSet);
+        Assert.Empty(options.DeniedNetworks);
     }
 
     [Fact]
@@ -60,6 +61,8 @@ public class FetchOptionsTests
     [InlineData("FETCH_ALLOWED_PORTS", "80,http")]
     [InlineData("FETCH_ALLOWED_PORTS", "0")]
     [InlineData("FETCH_ALLOWED_PORTS", "65536")]
+    [InlineData("FETCH_DENIED_CIDRS", "10.0.0.0/33")]
+    [InlineData("FETCH_DENIED_CIDRS", "not-a-network")]
     public void A_bad_value_is_refused_with_a_message_naming_the_variable(string name, string value)
     {
         var failure = Assert.Throws<OptionsValidationException>(() => Bind(new() { [name] = value }));

@@ -27,10 +27,23 @@ public class GuardedConnectorTests
         Connector(allowPrivate: true).EnsureAllowed([IPAddress.Loopback, IPAddress.Parse("10.0.0.1")]);
 
     [Fact]
-    public void An_empty_answer_is_a_lookup_failure_not_a_refusal()
+    public void A_name_that_does_not_resolve_is_refused_as_a_private_one_is()
     {
-        var failure = Assert.Throws<SocketException>(() => Connector(allowPrivate: false).EnsureAllowed([]));
-        Assert.Equal(SocketError.HostNotFound, failure.SocketErrorCode);
+        var unresolved = Assert.Throws<AddressRefusedException>(() => Connector(allowPrivate: false).EnsureAllowed([]));
+        var refused = Assert.Throws<AddressRefusedException>(() => Connector(allowPrivate: false).EnsureAllowed([IPAddress.Parse("10.0.0.1")]));
+
+        Assert.Equal(refused.Message, unresolved.Message);
+    }
+
+    [Fact]
+    public void A_denied_range_is_refused_even_where_private_networks_are_allowed()
+    {
+        var connector = new GuardedConnector(
+            Options.Create(new FetchOptions { AllowPrivateNetworks = true, DeniedCidrs = "127.0.0.0/8, fd00::/8" }), Metrics());
+
+        Assert.Throws<AddressRefusedException>(() => connector.EnsureAllowed([IPAddress.Loopback]));
+        Assert.Throws<AddressRefusedException>(() => connector.EnsureAllowed([IPAddress.Parse("fd00::1")]));
+        connector.EnsureAllowed([IPAddress.Parse("10.0.0.1")]);
     }
 
     [Fact]
@@ -41,7 +54,7 @@ public class GuardedConnectorTests
         Assert.False(AddressRefusedException.IsCauseOf(new HttpRequestException("wrapped", new SocketException())));
     }
 
-    private static GuardedConnector Connector(bool allowPrivate) =>
-        new(Options.Create(new FetchOptions { AllowPrivateNetworks = allowPrivate }),
-            new ServiceCollection().AddMetrics().AddSingleton<FetchMetrics>().BuildServiceProvider().GetRequiredService<FetchMetrics>());
+    private static GuardedConnector Connector(bool allowPrivate) => new(Options.Create(new FetchOptions { AllowPrivateNetworks = allowPrivate }), Metrics());
+
+    private static FetchMetrics Metrics() => new ServiceCollection().AddMetrics().AddSingleton<FetchMetrics>().BuildServiceProvider().GetRequiredService<FetchMetrics>();
 }

@@ -290,6 +290,7 @@ public sealed class HttpImageFetcherTests : IDisposable
             .AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["FETCH_ALLOW_PRIVATE_NETWORKS"] = "true",
+                ["FETCH_ALLOWED_PORTS"] = "",
                 ["FETCH_RETRY_DELAY_MS"] = "1",
                 ["MEMORY_BUDGET_BYTES"] = "1073741824",
             })

@@ -14,7 +14,7 @@ public sealed class UrlPolicyTests : IDisposable
     public UrlPolicyTests()
     {
         counters = new CounterRecorder(metrics);
-        anyPort = Policy(new FetchOptions());
+        anyPort = Policy(new FetchOptions { AllowedPorts = "" });
     }
 
     public void Dispose()
@@ -95,6 +95,40 @@ public sealed class UrlPolicyTests : IDisposable
 
         Assert.Equal(1, counters.Total("imageclassifier.fetch.refused", reason));
         Assert.Equal(1, counters.Total("imageclassifier.fetch.refused"));
+    }
+
+    [Theory]
+    [InlineData("http://images/cat.jpg")]
+    [InlineData("http://localhost/cat.jpg")]
+    [InlineData("http://redis.default.svc/cat.jpg")]
+    [InlineData("http://redis.default.svc.cluster.local./cat.jpg")]
+    [InlineData("http://metadata.google.internal/computeMetadata/v1/")]
+    [InlineData("http://ip-10-0-0-1.ec2.internal/cat.jpg")]
+    public void Refuses_cluster_internal_names_before_any_lookup_as_a_refused_address(string url)
+    {
+        var failure = Assert.Throws<ClassificationException>(() => anyPort.Check(new Uri(url)));
+
+        Assert.Equal(Problems.UrlRefused, failure.Type);
+        Assert.Equal("The image URL's host is not a public host.", failure.Message);
+        Assert.Equal(1, counters.Total("imageclassifier.fetch.refused", RefusalReason.Address));
+    }
+
+    [Fact]
+    public void Lets_internal_names_through_where_private_networks_are_allowed()
+    {
+        var policy = Policy(new FetchOptions { AllowedPorts = "", AllowPrivateNetworks = true });
+
+        Assert.Equal("localhost", policy.Check(new Uri("http://localhost:8080/cat.jpg")).Host);
+    }
+
+    [Fact]
+    public void The_default_ports_are_the_webs_own()
+    {
+        var policy = Policy(new FetchOptions());
+
+        policy.Check(new Uri("http://example.com/cat.jpg"));
+        policy.Check(new Uri("https://example.com/cat.jpg"));
+        Assert.Equal(Problems.UrlRefused, Assert.Throws<ClassificationException>(() => policy.Check(new Uri("http://example.com:6379/"))).Type);
     }
 
     private UrlPolicy Policy(FetchOptions options) => new(options, metrics.GetRequiredService<FetchMetrics>());

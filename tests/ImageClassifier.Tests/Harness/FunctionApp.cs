@@ -17,6 +17,8 @@ public class FunctionApp(IReadOnlyDictionary<string, string?>? settings = null, 
     private static readonly Dictionary<string, string?> Defaults = new(StringComparer.Ordinal)
     {
         ["FETCH_ALLOW_PRIVATE_NETWORKS"] = "true",
+        // The image hosts of the tests listen on whatever port the kernel gives them.
+        ["FETCH_ALLOWED_PORTS"] = "",
         // Nothing routes to a test host, so stopping it need not wait for routing to catch up.
         ["SHUTDOWN_DRAIN_SECONDS"] = "0",
         // The test host holds many apps at once: its resident set says nothing of one app's baseline.

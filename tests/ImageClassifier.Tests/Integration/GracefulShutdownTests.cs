@@ -31,6 +31,7 @@ public class GracefulShutdownTests
         await using var function = await PublishedFunction.StartAsync(new Dictionary<string, string>
         {
             ["FETCH_ALLOW_PRIVATE_NETWORKS"] = "true",
+            ["FETCH_ALLOWED_PORTS"] = "",
             ["SHUTDOWN_DRAIN_SECONDS"] = "5",
             ["SHUTDOWN_TIMEOUT_SECONDS"] = "25",
             ["HOME"] = home.FullName,

@@ -74,6 +74,26 @@ public sealed class ProblemSecrecyTests
         Assert.DoesNotContain("hunter2", reply.Body, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("/cat.png", 200)]
+    [InlineData("/missing.png", 404)]
+    public async Task A_presigned_url_reaches_no_log_line_beyond_its_host(string path, int status)
+    {
+        const string Signature = "X-Amz-Signature=d34db33f-signature";
+        var image = TestImages.Read("chelsea.png");
+        await using var upstream = await LoopbackServer.StartAsync(routes =>
+            routes.MapGet("/cat.png", () => Results.Bytes(image, "image/png")));
+        await using var function = await ReadyFunction.StartAsync(new Dictionary<string, string?> { ["FETCH_ALLOW_PRIVATE_NETWORKS"] = "true" });
+
+        using var response = await function.Client.PostAsync(new Uri("/", UriKind.Relative),
+            JsonContent.Create(new { url = upstream.Url($"{path}?{Signature}").ToString() }));
+
+        Assert.Equal(status == 200 ? HttpStatusCode.OK : HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Contains(function.Logs.Entries, entry => entry.Values.TryGetValue("UrlHost", out var host) && Equals(host, upstream.Url("/").Host));
+        Assert.DoesNotContain(function.Logs.Entries, entry => entry.ToString().Contains("d34db33f", StringComparison.Ordinal)
+            || entry.ToString().Contains(path, StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task A_bug_is_a_500_that_says_nothing_of_it_and_is_logged_as_an_error()
     {

@@ -14,6 +14,7 @@ public class PublishedFunctionTests
         await using var function = await PublishedFunction.StartAsync(new Dictionary<string, string>
         {
             ["FETCH_ALLOW_PRIVATE_NETWORKS"] = "true",
+            ["FETCH_ALLOWED_PORTS"] = "",
         });
         using var client = new HttpClient();
         await function.WaitUntilReadyAsync(client);

@@ -80,6 +80,28 @@ public sealed class FetchMetricsTests : IAsyncLifetime
         Assert.Equal(0, images.RequestCount);
     }
 
+    [Fact]
+    public async Task Metrics_name_no_host_that_a_caller_asked_the_function_to_fetch()
+    {
+        using var response = await client.PostAsync("/", JsonContent.Create(new { url = images.Url("/coffee.png").ToString() }));
+        await Replies.ReadEventAsync(response);
+
+        var text = await client.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+
+        // HttpClient's and DNS's own series are there, by method and status, but without their peer.
+        // (Kestrel's series name the address a server listens on, the image host's too in this process.)
+        Assert.True(PrometheusText.Parse(text).Value("http_client_request_duration_seconds_count", ("http_request_method", "GET")) >= 1);
+        var outbound = text.Split('\n').Where(line => line.StartsWith("http_client_", StringComparison.Ordinal) || line.StartsWith("dns_", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(outbound);
+        Assert.All(outbound, line =>
+        {
+            Assert.DoesNotContain("server_address", line, StringComparison.Ordinal);
+            Assert.DoesNotContain("server_port", line, StringComparison.Ordinal);
+            Assert.DoesNotContain("dns_question_name", line, StringComparison.Ordinal);
+            Assert.DoesNotContain(images.Url("/").Host, line, StringComparison.Ordinal);
+        });
+    }
+
     private async Task<PrometheusText> ScrapeAsync() => PrometheusText.Parse(await client.GetStringAsync(new Uri("/metrics", UriKind.Relative)));
 
     private static double Delta(PrometheusText before, PrometheusText after, string name, params (string, string)[] labels) =>
