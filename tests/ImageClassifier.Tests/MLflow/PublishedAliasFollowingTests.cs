@@ -4,6 +4,7 @@ using System.Net;
 using System.Security.Cryptography;
 using ImageClassifier.Tests.Harness;
 using ImageClassifier.Tests.Inference;
+using ImageClassifier.Tests.Integration;
 using ImageClassifier.Tests.Observability;
 using Xunit.Abstractions;
 
@@ -14,7 +15,9 @@ namespace ImageClassifier.Tests.MLflow;
 /// <c>models:/classifier@champion</c> on the MLflow stand-in through ten swaps between MobileNet v2
 /// and ShuffleNet v2 (and a corrupt version on the way) under steady traffic: its resident memory
 /// stays flat, and its metrics say which model answers and that two sessions are open only during a swap.
+/// It runs alone: its traffic would starve the other published-process tests of CPU, and theirs would skew its memory.
 /// </summary>
+[Collection(ProcessWideTests.Name)]
 public sealed class PublishedAliasFollowingTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const string Name = "classifier";
