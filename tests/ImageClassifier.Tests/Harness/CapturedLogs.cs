@@ -32,8 +32,7 @@ public sealed class CapturedLogs : ILoggerProvider
     {
     }
 
-    /// <summary>One entry, and when it was logged (<see cref="System.Diagnostics.Stopwatch.GetTimestamp"/>).</summary>
-    public sealed record LogEntry(string Category, LogLevel Level, string Message, Exception? Exception, IReadOnlyDictionary<string, object?> Values, long Timestamp = 0)
+    public sealed record LogEntry(string Category, LogLevel Level, string Message, Exception? Exception, IReadOnlyDictionary<string, object?> Values)
     {
         public override string ToString() => $"{Level} {Category}: {Message} {Exception}";
     }
@@ -50,7 +49,7 @@ public sealed class CapturedLogs : ILoggerProvider
             var values = state is IEnumerable<KeyValuePair<string, object?>> pairs
                 ? pairs.ToDictionary(pair => pair.Key, pair => pair.Value, StringComparer.Ordinal)
                 : new Dictionary<string, object?>(StringComparer.Ordinal);
-            entries.Enqueue(new LogEntry(category, logLevel, formatter(state, exception), exception, values, System.Diagnostics.Stopwatch.GetTimestamp()));
+            entries.Enqueue(new LogEntry(category, logLevel, formatter(state, exception), exception, values));
         }
     }
 }

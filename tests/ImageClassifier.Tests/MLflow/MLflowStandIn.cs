@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
@@ -193,7 +192,6 @@ public sealed partial class MLflowStandIn : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
-        var started = Stopwatch.GetTimestamp();
         var request = context.Request;
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer, context.RequestAborted);
@@ -206,7 +204,7 @@ public sealed partial class MLflowStandIn : IAsyncDisposable
         finally
         {
             _calls.Enqueue(new RecordedCall(request.Method, request.Path.Value ?? "/", request.QueryString.Value ?? string.Empty,
-                request.ContentType, request.Headers.Authorization.FirstOrDefault(), body, context.Response.StatusCode, started,
+                request.ContentType, request.Headers.Authorization.FirstOrDefault(), body, context.Response.StatusCode,
                 context.Items.TryGetValue(AnswerKey, out var answer) ? (string?)answer : null));
         }
     }
