@@ -23,7 +23,7 @@ public sealed class PublishedAliasFollowingTests(ITestOutputHelper output) : IAs
     private const string Name = "classifier";
     private const string Alias = "champion";
     private const int Swaps = 10;
-    private const int WarmUpRequests = 1000;
+    private const int WarmUpRequests = 2000;
 
     private static readonly byte[] MobileNet = File.ReadAllBytes(SharedModels.MobileNet);
     private static readonly byte[] ShuffleNet = File.ReadAllBytes(SharedModels.ShuffleNet);
@@ -101,14 +101,14 @@ public sealed class PublishedAliasFollowingTests(ITestOutputHelper output) : IAs
             $"RSS grew from {Mib(resident[0])} after the first swap to {Mib(resident[^1])} after the {Swaps}th:\n{function.Output}");
     }
 
-    /// <summary>The median of a few readings of the resident set under the traffic, less sensitive to where the GC happens to be.</summary>
+    /// <summary>The median of readings over two seconds of the traffic, less sensitive to where the GC happens to be.</summary>
     private static async Task<long> SettledResidentAsync(int processId)
     {
         var readings = new List<long>();
-        for (var reading = 0; reading < 9; reading++)
+        for (var reading = 0; reading < 21; reading++)
         {
             readings.Add(Memory(processId).Resident);
-            await Task.Delay(50);
+            await Task.Delay(100);
         }
 
         return readings.Order().ElementAt(readings.Count / 2);
