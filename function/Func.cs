@@ -22,10 +22,12 @@ public sealed class Func(
 {
     public async Task<ClassificationResult> HandleAsync(ClassificationRequest request, CancellationToken cancellationToken)
     {
+        // The whole request runs on the model serving as it starts, even if another is swapped in meanwhile.
+        using var model = classifier.Acquire();
         var topK = request.TopK ?? options.Value.TopK;
-        if (topK < 1 || topK > classifier.ClassCount)
+        if (topK < 1 || topK > model.ClassCount)
         {
-            throw Problems.InvalidTopK.Failure($"topK must be between 1 and {classifier.ClassCount}.");
+            throw Problems.InvalidTopK.Failure($"topK must be between 1 and {model.ClassCount}.");
         }
 
         using var fetched = request.Image is null ? await FetchAsync(request, cancellationToken) : null;
@@ -34,7 +36,7 @@ public sealed class Func(
         TensorBuffer tensor;
         using (stages.Start(Stage.Preprocess))
         {
-            tensor = await preprocessor.PrepareAsync(image, classifier.Preprocessing, cancellationToken);
+            tensor = await preprocessor.PrepareAsync(image, model.Preprocessing, cancellationToken);
         }
 
         using (tensor)
@@ -42,10 +44,10 @@ public sealed class Func(
             IReadOnlyList<Prediction> predictions;
             using (stages.Start(Stage.Inference))
             {
-                predictions = await classifier.ClassifyAsync(tensor.Memory, topK, cancellationToken);
+                predictions = await model.ClassifyAsync(tensor.Memory, topK, cancellationToken);
             }
 
-            var result = new ClassificationResult(request.Url, classifier.Model, predictions);
+            var result = new ClassificationResult(request.Url, model.Model, predictions);
             tracker.Track(request, result, image);
             return result;
         }

@@ -26,7 +26,8 @@ internal sealed class ClassificationDelivery(RequestLifecycle lifecycle, Func fu
         // Only an event has an identity; a plain request sent twice is two requests.
         var (reply, source) = incoming.Event is { } cloudEvent
             ? await duplicates.GetOrAddAsync(
-                EventKey.Of(cloudEvent), RequestDigest.Of(incoming.Request), token => ClassifyAsync(incoming.Request, scope, token), cancellationToken)
+                EventKey.Of(cloudEvent), RequestDigest.Of(incoming.Request),
+                token => ClassifyAsync(incoming.Request with { EventId = cloudEvent.Id }, scope, token), cancellationToken)
             : (await ClassifyAsync(incoming.Request, scope, cancellationToken), DuplicateCache.Source.New);
         scope.Duplicate = source == DuplicateCache.Source.Duplicate;
         scope.DuplicateConflict = source == DuplicateCache.Source.Conflict;

@@ -21,7 +21,7 @@ internal sealed class ReplyBuilder(IOptions<FunctionOptions> options, TimeProvid
     {
         var reply = NewEvent(options.Value.CeType, result.Url, MediaTypeNames.Application.Json, new ReplyData(
             result.Url?.AbsoluteUri,
-            new ReplyModel(result.Model.Name, result.Model.Sha256),
+            new ReplyModel(result.Model.Name, result.Model.Version, result.Model.Sha256),
             [.. result.Predictions.Select(p => new ReplyPrediction(p.Index, p.Synset, p.Label, p.Probability))]));
         if (span is not null)
         {

@@ -16,7 +16,16 @@ public static class WarmUpImage
 
     public static byte[] Jpeg()
     {
-        using var image = new Image<Rgb24>(Width, Height);
+        using var image = Pixels();
+        using var stream = new MemoryStream();
+        image.SaveAsJpeg(stream);
+        return stream.ToArray();
+    }
+
+    /// <summary>The gradient itself, for checking a model's output without decoding (the caller disposes it).</summary>
+    public static Image<Rgb24> Pixels()
+    {
+        var image = new Image<Rgb24>(Width, Height);
         for (var y = 0; y < Height; y++)
         {
             for (var x = 0; x < Width; x++)
@@ -25,8 +34,6 @@ public static class WarmUpImage
             }
         }
 
-        using var stream = new MemoryStream();
-        image.SaveAsJpeg(stream);
-        return stream.ToArray();
+        return image;
     }
 }

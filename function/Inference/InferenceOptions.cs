@@ -19,6 +19,9 @@ public sealed class InferenceOptions
     /// <summary>Under /tmp, the one writable place of a read-only container.</summary>
     public static string DefaultOptimizedModelDirectory { get; } = Path.Combine(Path.GetTempPath(), "image-classifier-onnx");
 
+    /// <summary>A minute: a moved alias is served within about a minute, at one registry call a minute.</summary>
+    public const int DefaultModelRefreshSeconds = 60;
+
     /// <summary>As many runs at once as there are cores.</summary>
     public static int DefaultMaxConcurrentRuns => Environment.ProcessorCount;
 
@@ -66,6 +69,16 @@ public sealed class InferenceOptions
     [ConfigurationKeyName("ORT_MAX_CONCURRENT_RUNS")]
     [SettingRange(1, 1024, ErrorMessage = "ORT_MAX_CONCURRENT_RUNS must be between 1 and 1024.")]
     public int MaxConcurrentRuns { get; set; } = DefaultMaxConcurrentRuns;
+
+    /// <summary>
+    /// How often a registry alias (<c>models:/name@alias</c>) is asked which version it names; a
+    /// new version is loaded beside the one serving and swapped in. 0: the alias is resolved once.
+    /// </summary>
+    [ConfigurationKeyName("MODEL_REFRESH_SECONDS")]
+    [Range(0, 86400, ErrorMessage = "MODEL_REFRESH_SECONDS must be between 0 (off) and 86400.")]
+    public int ModelRefreshSeconds { get; set; } = DefaultModelRefreshSeconds;
+
+    public TimeSpan ModelRefreshInterval => TimeSpan.FromSeconds(ModelRefreshSeconds);
 }
 
 /// <summary>Checks <see cref="InferenceOptions"/>: generated at compile time from its annotations, so the native publish needs no reflection.</summary>

@@ -1,20 +1,62 @@
+using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.InteropServices;
+using ImageClassifier.Imaging;
 using Microsoft.ML.OnnxRuntime;
 
 namespace ImageClassifier.Inference;
 
-/// <summary>A session with the names and shapes it was checked against, ready to run.</summary>
-internal sealed record LoadedModel(
-    InferenceSession Session,
-    ModelBundle Bundle,
-    ModelInfo Info,
-    ModelSignature Signature,
-    RunOptions RunOptions) : IDisposable
+/// <summary>
+/// A session with the names and shapes it was checked against, ready to run, and counted: the
+/// classifier holds one reference while it serves the model and each request's lease holds
+/// another, so the session is closed when the last of them lets go, never while a run uses it.
+/// </summary>
+[SuppressMessage("Reliability", "CA1001", Justification = "Closed by its last reference (Release), not by Dispose, which any one holder could call too early.")]
+internal sealed class LoadedModel : IModelSession
 {
+    private readonly InferenceSession session;
+    private readonly RunOptions runOptions = new();
+    private readonly SemaphoreSlim runSlots;
+    private readonly Action<LoadedModel> closed;
+    private readonly string[] inputNames;
+    private readonly string[] outputNames;
+    private int references = 1;
+    private IDisposable? heldUntilClosed;
+
+    private LoadedModel(InferenceSession session, ModelBundle bundle, ModelInfo info, ModelSignature signature, SemaphoreSlim runSlots, Action<LoadedModel> closed)
+    {
+        this.session = session;
+        this.runSlots = runSlots;
+        this.closed = closed;
+        Bundle = bundle;
+        Model = info;
+        Signature = signature;
+        inputNames = [signature.InputName];
+        outputNames = [signature.OutputName];
+        Release = ReleaseOne;
+    }
+
+    public ModelBundle Bundle { get; }
+
+    public ModelInfo Model { get; }
+
+    public ModelSignature Signature { get; }
+
+    public PreprocessingSpec Preprocessing => Bundle.Preprocessing;
+
+    public int ClassCount => Bundle.Labels.Count;
+
+    /// <summary>Lets go of one reference (cached, so a lease allocates no delegate).</summary>
+    public Action Release { get; }
+
     /// <summary>
     /// Checks that the session takes one NCHW image tensor of the bundle's crop size and gives
-    /// one score per label, so a wrong MODEL_PATH or LABELS_PATH fails at start-up, not per request.
+    /// one score per label, so a wrong model or label file is refused at load, not per request.
+    /// The new model holds the classifier's reference.
     /// </summary>
-    public static LoadedModel Create(InferenceSession session, ModelBundle bundle, ModelInfo info)
+    /// <exception cref="ModelUnavailableException">The signature does not fit (<c>invalid_model</c>).</exception>
+    public static LoadedModel Create(
+        InferenceSession session, ModelBundle bundle, ModelInfo info, SemaphoreSlim runSlots, Action<LoadedModel> closed)
     {
         var (inputName, input) = session.InputMetadata.Single();
         var (outputName, output) = session.OutputMetadata.First();
@@ -23,28 +65,148 @@ internal sealed record LoadedModel(
         if (input.ElementType != typeof(float) || dims.Length != 4 || dims[1] != 3
             || (dims[2] > 0 && dims[2] != crop) || (dims[3] > 0 && dims[3] != crop))
         {
-            throw new InvalidDataException(
+            throw new ModelUnavailableException(ModelMetrics.Outcomes.InvalidModel,
                 $"{bundle.ModelPath}: input '{inputName}' is [{string.Join(',', dims)}] {input.ElementType.Name}; a float [N,3,{crop},{crop}] image tensor is needed.");
         }
 
         var classes = output.Dimensions[^1];
-        if (classes != bundle.Labels.Count)
+        if (output.ElementType != typeof(float) || output.Dimensions.Length != 2 || classes != bundle.Labels.Count)
         {
-            throw new InvalidDataException(
-                $"{bundle.ModelPath}: output '{outputName}' has {classes} classes but the labels have {bundle.Labels.Count} lines.");
+            throw new ModelUnavailableException(ModelMetrics.Outcomes.InvalidModel,
+                $"{bundle.ModelPath}: output '{outputName}' is [{string.Join(',', output.Dimensions)}] {output.ElementType.Name}, but a float [N,classes] output with one class per label ({bundle.Labels.Count} lines) is needed.");
         }
 
         var signature = new ModelSignature(inputName, [.. dims.Select(d => (long)d)], outputName, [.. output.Dimensions.Select(d => (long)d)]);
-        return new LoadedModel(session, bundle, info, signature, new RunOptions());
+        return new LoadedModel(session, bundle, info, signature, runSlots, closed);
     }
 
-    public string[] InputNames { get; } = [Signature.InputName];
-
-    public string[] OutputNames { get; } = [Signature.OutputName];
-
-    public void Dispose()
+    /// <summary>A new reference, or false when the session is already closing (the caller reads the current model again).</summary>
+    public bool TryAddReference()
     {
-        RunOptions.Dispose();
-        Session.Dispose();
+        var count = Volatile.Read(ref references);
+        while (count > 0)
+        {
+            var seen = Interlocked.CompareExchange(ref references, count + 1, count);
+            if (seen == count)
+            {
+                return true;
+            }
+
+            count = seen;
+        }
+
+        return false;
+    }
+
+    /// <summary>Keeps <paramref name="resource"/> (the memory reserved for a second session) until this session is closed.</summary>
+    public void HoldUntilClosed(IDisposable resource)
+    {
+        if (Interlocked.CompareExchange(ref heldUntilClosed, resource, null) is not null)
+        {
+            throw new InvalidOperationException("The model already holds a resource until it is closed.");
+        }
+    }
+
+    public async Task<IReadOnlyList<Prediction>> ClassifyAsync(ReadOnlyMemory<float> tensor, int topK, CancellationToken cancellationToken)
+    {
+        if (tensor.Length != Preprocessing.TensorLength)
+        {
+            throw new ArgumentException($"The tensor has {tensor.Length} values, the model takes {Preprocessing.TensorLength}.", nameof(tensor));
+        }
+
+        var classes = ClassCount;
+        var probabilities = ArrayPool<float>.Shared.Rent(classes);
+        try
+        {
+            var scores = probabilities.AsMemory(0, classes);
+            await RunInSlotAsync(tensor, 1, scores, cancellationToken);
+            Softmax.Apply(scores.Span);
+            return TopK.Select(scores.Span, Bundle.Labels, topK);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(probabilities);
+        }
+    }
+
+    public async Task<float[]> InferLogitsAsync(ReadOnlyMemory<float> tensors, int batchSize, CancellationToken cancellationToken)
+    {
+        var imageLength = Preprocessing.TensorLength;
+        if (batchSize < 1 || tensors.Length != batchSize * imageLength)
+        {
+            throw new ArgumentException($"{batchSize} images take {batchSize * imageLength} values, not {tensors.Length}.", nameof(tensors));
+        }
+
+        var classes = ClassCount;
+        var logits = new float[batchSize * classes];
+        var step = Signature.FixedBatchOfOne ? 1 : batchSize;
+        for (var first = 0; first < batchSize; first += step)
+        {
+            await RunInSlotAsync(tensors.Slice(first * imageLength, step * imageLength), step, logits.AsMemory(first * classes, step * classes), cancellationToken);
+        }
+
+        return logits;
+    }
+
+    /// <summary>
+    /// One run outside the slots, before the model serves: ONNX Runtime allocates and plans on the
+    /// first run. Pooled buffers, as a request's are, so that a swap leaves no large array behind.
+    /// </summary>
+    public void WarmUp()
+    {
+        var input = ArrayPool<float>.Shared.Rent(Preprocessing.TensorLength);
+        var output = ArrayPool<float>.Shared.Rent(ClassCount);
+        try
+        {
+            Array.Clear(input, 0, Preprocessing.TensorLength);
+            Run(input.AsMemory(0, Preprocessing.TensorLength), 1, output.AsMemory(0, ClassCount));
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(input);
+            ArrayPool<float>.Shared.Return(output);
+        }
+    }
+
+    private void ReleaseOne()
+    {
+        if (Interlocked.Decrement(ref references) == 0)
+        {
+            // Closing frees tens of megabytes; it is not the last request's work to wait for.
+            ThreadPool.UnsafeQueueUserWorkItem(static model => model.Close(), this, preferLocal: false);
+        }
+    }
+
+    private void Close()
+    {
+        runOptions.Dispose();
+        session.Dispose();
+        Interlocked.Exchange(ref heldUntilClosed, null)?.Dispose();
+        closed(this);
+    }
+
+    /// <summary>Runs once a slot is free; the run itself is CPU work on the caller's thread.</summary>
+    private async Task RunInSlotAsync(ReadOnlyMemory<float> tensors, int batchSize, Memory<float> logits, CancellationToken cancellationToken)
+    {
+        await runSlots.WaitAsync(cancellationToken);
+        try
+        {
+            Run(tensors, batchSize, logits);
+        }
+        finally
+        {
+            runSlots.Release();
+        }
+    }
+
+    private void Run(ReadOnlyMemory<float> tensors, int batchSize, Memory<float> logits)
+    {
+        var crop = Preprocessing.CropSize;
+
+        // ONNX Runtime only reads the input, so the read-only memory may be handed to it as it is.
+        var input = MemoryMarshal.AsMemory(tensors);
+        using var inputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input, [batchSize, 3, crop, crop]);
+        using var outputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, logits, [batchSize, ClassCount]);
+        session.Run(runOptions, inputNames, [inputValue], outputNames, [outputValue]);
     }
 }

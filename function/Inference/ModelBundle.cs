@@ -8,9 +8,11 @@ namespace ImageClassifier.Inference;
 /// <param name="ExpectedSha256">The pinned SHA-256 of the file, when a manifest pins one.</param>
 /// <param name="Labels">One label per output class, in output order.</param>
 /// <param name="Preprocessing">How an image becomes the input tensor.</param>
+/// <param name="Version">The registry's version, for a model from a registry.</param>
 public sealed record ModelBundle(
     string Name,
     string ModelPath,
     string? ExpectedSha256,
     IReadOnlyList<ModelLabel> Labels,
-    PreprocessingSpec Preprocessing);
+    PreprocessingSpec Preprocessing,
+    string? Version = null);

@@ -22,11 +22,8 @@ public sealed class ModelBundleResolver(IOptions<InferenceOptions> options, IEnu
 
         if (RequestedSource() is { } source)
         {
-            // Waits (not ready) until the source gives the files; pinned to the SHA-256 it delivered.
-            var sourced = await source.FetchAsync(cancellationToken);
-            var labels = sourced.LabelsPath ?? settings.LabelsPath ?? BundledPath(manifest?.Labels.File, "LABELS_PATH");
-            return new ModelBundle(sourced.Name, sourced.ModelPath, sourced.Sha256,
-                await ReadLabelsAsync(labels, cancellationToken), preprocessing);
+            // Waits (not ready) until the source gives the files.
+            return await ResolveAsync(await source.FetchAsync(cancellationToken), cancellationToken);
         }
 
         if (!string.IsNullOrWhiteSpace(settings.ModelPath))
@@ -54,8 +51,21 @@ public sealed class ModelBundleResolver(IOptions<InferenceOptions> options, IEnu
             preprocessing);
     }
 
-    /// <summary>The source the settings ask for; two ways of naming a model at once is a mistake to stop on.</summary>
-    private IModelSource? RequestedSource()
+    /// <summary>
+    /// A source's model with its labels (its own, else <c>LABELS_PATH</c>'s or the bundled ones) and
+    /// the bundle's preprocessing, pinned to the SHA-256 the source delivered.
+    /// </summary>
+    public async Task<ModelBundle> ResolveAsync(SourcedModel sourced, CancellationToken cancellationToken)
+    {
+        var manifest = await ReadManifestAsync(cancellationToken);
+        var labels = sourced.LabelsPath ?? options.Value.LabelsPath ?? BundledPath(manifest?.Labels.File, "LABELS_PATH");
+        return new ModelBundle(sourced.Name, sourced.ModelPath, sourced.Sha256,
+            await ReadLabelsAsync(labels, cancellationToken), manifest?.Preprocessing.ToSpec() ?? PreprocessingSpec.ImageNet, sourced.Version);
+    }
+
+    /// <summary>The source the settings ask for, or null when the model is bundled or MODEL_PATH's.</summary>
+    /// <exception cref="InvalidOperationException">Two settings name a model.</exception>
+    public IModelSource? RequestedSource()
     {
         var requested = sources.Where(source => source.IsRequested).ToList();
         var named = requested.Select(source => source.Setting).ToList();

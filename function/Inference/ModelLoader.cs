@@ -9,6 +9,7 @@ namespace ImageClassifier.Inference;
 public sealed class ModelLoader(
     ModelBundleResolver resolver,
     OnnxClassifier classifier,
+    ModelOutputCheck check,
     ModelMetrics metrics,
     IHostApplicationLifetime lifetime,
     ILogger<ModelLoader> logger) : BackgroundService
@@ -26,10 +27,21 @@ public sealed class ModelLoader(
         try
         {
             var bundle = await resolver.ResolveAsync(stoppingToken);
-            await classifier.LoadAsync(bundle, stoppingToken);
+            var model = await classifier.OpenAsync(bundle, stoppingToken);
+            try
+            {
+                await check.VerifyAsync(model, stoppingToken);
+            }
+            catch
+            {
+                model.Release();
+                throw;
+            }
+
+            classifier.Serve(model, heldUntilRetired: null);
             metrics.RecordRefresh(ModelMetrics.Outcomes.Loaded);
-            logger.LogInformation("Model {Model} (sha256 {Sha256}, {Classes} classes) loaded from {Path}",
-                classifier.Model.Name, classifier.Model.Sha256, classifier.ClassCount, bundle.ModelPath);
+            logger.LogInformation("Model {Model} version {Version} (sha256 {Sha256}, {Classes} classes) loaded from {Path}",
+                model.Model.Name, model.Model.Version ?? "(none)", model.Model.Sha256, model.ClassCount, bundle.ModelPath);
             loaded.TrySetResult();
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

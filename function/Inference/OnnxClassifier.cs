@@ -1,8 +1,7 @@
-using System.Buffers;
-using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using ImageClassifier.Failures;
 using ImageClassifier.Imaging;
+using ImageClassifier.Memory;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.ML.OnnxRuntime;
@@ -10,139 +9,163 @@ using Microsoft.ML.OnnxRuntime;
 namespace ImageClassifier.Inference;
 
 /// <summary>
-/// The process's one ONNX Runtime session and what it needs to answer: loaded once at
-/// start-up by <see cref="ModelLoader"/>, then shared by every request (Run is thread-safe).
-/// At most <see cref="InferenceOptions.MaxConcurrentRuns"/> runs go at once; a request beyond
-/// them awaits a slot, and gives it up if it is cancelled while waiting. Inputs and outputs are
-/// ONNX Runtime values over the caller's (pooled) memory, so a run copies nothing.
+/// The model the function serves: an ONNX Runtime session shared by every request (Run is
+/// thread-safe), loaded at start-up by <see cref="ModelLoader"/> and swapped atomically when
+/// <see cref="ModelRefresher"/> has a checked new one. A request holds the model it started with
+/// through a lease (<see cref="Acquire"/>); a swapped-out session is closed when its last lease
+/// ends. At most <see cref="InferenceOptions.MaxConcurrentRuns"/> runs go at once, across models;
+/// a request beyond them awaits a slot, and gives it up if it is cancelled while waiting. Inputs
+/// and outputs are ONNX Runtime values over the caller's (pooled) memory, so a run copies nothing.
 /// </summary>
 public sealed class OnnxClassifier(IOptions<InferenceOptions> options, ILogger<OnnxClassifier>? logger = null) : IClassifier, IDisposable
 {
     private readonly SemaphoreSlim runSlots = new(options.Value.MaxConcurrentRuns, options.Value.MaxConcurrentRuns);
-    private LoadedModel? _loaded;
+    private readonly ILogger log = (ILogger?)logger ?? NullLogger.Instance;
+    private LoadedModel? current;
+    private int openSessions;
 
-    public bool IsReady => _loaded is not null;
+    public bool IsReady => Volatile.Read(ref current) is not null;
 
-    public ModelInfo Model => Loaded.Info;
+    /// <summary>ONNX Runtime sessions open now: the serving one, and during a swap the candidate or the one retiring.</summary>
+    public int OpenSessions => Volatile.Read(ref openSessions);
 
-    public PreprocessingSpec Preprocessing => Loaded.Bundle.Preprocessing;
+    public ModelInfo Model => Current.Model;
 
-    public int ClassCount => Loaded.Bundle.Labels.Count;
+    public PreprocessingSpec Preprocessing => Current.Preprocessing;
 
-    public ModelSignature Signature => Loaded.Signature;
+    public int ClassCount => Current.ClassCount;
 
-    private LoadedModel Loaded => _loaded ?? throw Problems.NotReady.Failure("The model is not loaded yet; retry shortly.");
+    public ModelSignature Signature => Current.Signature;
 
-    /// <summary>Checks the file, opens the session, checks its shapes and warms it up with one run.</summary>
-    public async Task LoadAsync(ModelBundle bundle, CancellationToken cancellationToken)
+    private LoadedModel Current => Volatile.Read(ref current) ?? throw NotReady();
+
+    public ModelLease Acquire()
+    {
+        while (true)
+        {
+            var model = Volatile.Read(ref current) ?? throw NotReady();
+            if (!model.TryAddReference())
+            {
+                // Swapped out and closing between the read and the count: the new one is in place.
+                continue;
+            }
+
+            if (ReferenceEquals(Volatile.Read(ref current), model))
+            {
+                return new ModelLease(model, model.Release);
+            }
+
+            // Swapped out between the read and the count: a request starting now gets the new one.
+            model.Release();
+        }
+    }
+
+    /// <summary>Opens, checks and serves a model at once (no swap protocol: for the start-up and tools).</summary>
+    public async Task LoadAsync(ModelBundle bundle, CancellationToken cancellationToken) =>
+        Serve(await OpenAsync(bundle, cancellationToken), heldUntilRetired: null);
+
+    /// <summary>
+    /// Checks the file against the SHA-256 it was delivered with, opens the session beside the one
+    /// serving, checks its tensors and runs it once. The caller serves it (<see cref="Serve"/>) or
+    /// lets it go (<see cref="LoadedModel.Release"/>).
+    /// </summary>
+    /// <exception cref="ModelUnavailableException">The file changed or will not open, or its tensors do not fit.</exception>
+    internal async Task<LoadedModel> OpenAsync(ModelBundle bundle, CancellationToken cancellationToken)
     {
         var sha256 = await ComputeSha256Async(bundle.ModelPath, cancellationToken);
         if (bundle.ExpectedSha256 is { } expected && !string.Equals(expected, sha256, StringComparison.OrdinalIgnoreCase))
         {
-            throw new InvalidDataException($"{bundle.ModelPath} has SHA-256 {sha256}, but {expected} is pinned.");
+            throw new ModelUnavailableException(ModelMetrics.Outcomes.HashMismatch,
+                $"{bundle.ModelPath} has SHA-256 {sha256}, but {expected} was delivered.");
         }
 
-        var session = new OnnxSessionFactory(options.Value, (ILogger?)logger ?? NullLogger.Instance).Open(bundle.ModelPath, sha256);
-        LoadedModel? loaded = null;
+        InferenceSession session;
         try
         {
-            loaded = LoadedModel.Create(session, bundle, new ModelInfo(bundle.Name, sha256));
+            session = new OnnxSessionFactory(options.Value, log).Open(bundle.ModelPath, sha256);
+        }
+        catch (OnnxRuntimeException exception)
+        {
+            throw new ModelUnavailableException(ModelMetrics.Outcomes.InvalidModel,
+                $"{bundle.ModelPath} does not open as an ONNX model: {exception.Message}", exception);
+        }
 
-            // One run before readiness: ONNX Runtime allocates and plans on the first run.
-            Run(loaded, new float[bundle.Preprocessing.TensorLength], 1, new float[bundle.Labels.Count]);
+        LoadedModel loaded;
+        try
+        {
+            loaded = LoadedModel.Create(session, bundle, new ModelInfo(bundle.Name, sha256, bundle.Version), runSlots, Closed);
         }
         catch
         {
-            if (loaded is null)
-            {
-                session.Dispose();
-            }
-            else
-            {
-                loaded.Dispose();
-            }
-
+            session.Dispose();
             throw;
         }
 
-        Interlocked.Exchange(ref _loaded, loaded)?.Dispose();
-    }
-
-    public async Task<IReadOnlyList<Prediction>> ClassifyAsync(ReadOnlyMemory<float> tensor, int topK, CancellationToken cancellationToken)
-    {
-        var loaded = Loaded;
-        if (tensor.Length != loaded.Bundle.Preprocessing.TensorLength)
-        {
-            throw new ArgumentException($"The tensor has {tensor.Length} values, the model takes {loaded.Bundle.Preprocessing.TensorLength}.", nameof(tensor));
-        }
-
-        var classes = loaded.Bundle.Labels.Count;
-        var probabilities = ArrayPool<float>.Shared.Rent(classes);
+        Interlocked.Increment(ref openSessions);
         try
         {
-            var scores = probabilities.AsMemory(0, classes);
-            await RunInSlotAsync(loaded, tensor, 1, scores, cancellationToken);
-            Softmax.Apply(scores.Span);
-            return TopK.Select(scores.Span, loaded.Bundle.Labels, topK);
+            loaded.WarmUp();
         }
-        finally
+        catch (OnnxRuntimeException exception)
         {
-            ArrayPool<float>.Shared.Return(probabilities);
+            loaded.Release();
+            throw new ModelUnavailableException(ModelMetrics.Outcomes.InvalidModel, $"{bundle.ModelPath} does not run: {exception.Message}", exception);
         }
+
+        return loaded;
     }
 
-    public async Task<float[]> InferLogitsAsync(ReadOnlyMemory<float> tensors, int batchSize, CancellationToken cancellationToken)
+    /// <summary>
+    /// Swaps <paramref name="next"/> in, atomically: requests that start from now on get it, those
+    /// running keep the model they hold. The model it replaces is closed when its last request
+    /// ends, and <paramref name="heldUntilRetired"/> (the memory reserved for the second session)
+    /// is given back then.
+    /// </summary>
+    internal void Serve(LoadedModel next, IDisposable? heldUntilRetired)
     {
-        var loaded = Loaded;
-        var imageLength = loaded.Bundle.Preprocessing.TensorLength;
-        if (batchSize < 1 || tensors.Length != batchSize * imageLength)
+        var previous = Interlocked.Exchange(ref current, next);
+        if (previous is null)
         {
-            throw new ArgumentException($"{batchSize} images take {batchSize * imageLength} values, not {tensors.Length}.", nameof(tensors));
+            heldUntilRetired?.Dispose();
+            return;
         }
 
-        var classes = loaded.Bundle.Labels.Count;
-        var logits = new float[batchSize * classes];
-        var step = loaded.Signature.FixedBatchOfOne ? 1 : batchSize;
-        for (var first = 0; first < batchSize; first += step)
+        if (heldUntilRetired is not null)
         {
-            await RunInSlotAsync(
-                loaded, tensors.Slice(first * imageLength, step * imageLength), step, logits.AsMemory(first * classes, step * classes), cancellationToken);
+            previous.HoldUntilClosed(heldUntilRetired);
         }
 
-        return logits;
+        previous.Release();
     }
+
+    public Task<IReadOnlyList<Prediction>> ClassifyAsync(ReadOnlyMemory<float> tensor, int topK, CancellationToken cancellationToken) =>
+        WithLeaseAsync(model => model.ClassifyAsync(tensor, topK, cancellationToken));
+
+    public Task<float[]> InferLogitsAsync(ReadOnlyMemory<float> tensors, int batchSize, CancellationToken cancellationToken) =>
+        WithLeaseAsync(model => model.InferLogitsAsync(tensors, batchSize, cancellationToken));
 
     public void Dispose()
     {
-        _loaded?.Dispose();
+        Interlocked.Exchange(ref current, null)?.Release();
         runSlots.Dispose();
     }
 
-    /// <summary>Runs once a slot is free; the run itself is CPU work on the caller's thread.</summary>
-    private async Task RunInSlotAsync(
-        LoadedModel loaded, ReadOnlyMemory<float> tensors, int batchSize, Memory<float> logits, CancellationToken cancellationToken)
+    private static ClassificationException NotReady() => Problems.NotReady.Failure("The model is not loaded yet; retry shortly.");
+
+    private async Task<T> WithLeaseAsync<T>(Func<ModelLease, Task<T>> run)
     {
-        await runSlots.WaitAsync(cancellationToken);
-        try
-        {
-            Run(loaded, tensors, batchSize, logits);
-        }
-        finally
-        {
-            runSlots.Release();
-        }
+        using var model = Acquire();
+        return await run(model);
     }
 
-    private static void Run(LoadedModel loaded, ReadOnlyMemory<float> tensors, int batchSize, Memory<float> logits)
+    private void Closed(LoadedModel model)
     {
-        var crop = loaded.Bundle.Preprocessing.CropSize;
-        var classes = loaded.Bundle.Labels.Count;
+        var open = Interlocked.Decrement(ref openSessions);
+        log.LogInformation("Model {Model} version {Version} (sha256 {Sha256}) closed after its last request; {Open} session(s) open",
+            model.Model.Name, model.Model.Version ?? "(none)", model.Model.Sha256, open);
 
-        // ONNX Runtime only reads the input, so the read-only memory may be handed to it as it is.
-        var input = MemoryMarshal.AsMemory(tensors);
-        using var inputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input, [batchSize, 3, crop, crop]);
-        using var outputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, logits, [batchSize, classes]);
-        loaded.Session.Run(loaded.RunOptions, loaded.InputNames, [inputValue], loaded.OutputNames, [outputValue]);
+        // ONNX Runtime's freed arenas stay in the C heap unless given back: without this, every swap would leave a few MB resident.
+        NativeHeap.Trim();
     }
 
     private static async Task<string> ComputeSha256Async(string path, CancellationToken cancellationToken)

@@ -11,7 +11,7 @@ namespace ImageClassifier.InferenceProtocol;
 /// image tensors: either the model's own FP32 input, or, as this server's extension, encoded
 /// images (BYTES, base64) that go through the function's own preprocessing.
 /// </summary>
-internal sealed class InferInputDecoder(IClassifier classifier, ImagePreprocessor preprocessor, IOptions<FetchOptions> fetch)
+internal sealed class InferInputDecoder(ImagePreprocessor preprocessor, IOptions<FetchOptions> fetch)
 {
     /// <summary>The extension input: one encoded image (JPEG, PNG, …) per element.</summary>
     public const string ImageBytesInput = "image_bytes";
@@ -30,10 +30,10 @@ internal sealed class InferInputDecoder(IClassifier classifier, ImagePreprocesso
     /// </summary>
     public const int MaxBodyBytes = 8 * 1024 * 1024;
 
-    /// <summary>The request's images as the model takes them, in a pooled buffer the caller disposes, and how many there are.</summary>
-    public async Task<(TensorBuffer Tensors, int Count)> DecodeAsync(InferRequest request, CancellationToken cancellationToken)
+    /// <summary>The request's images as <paramref name="model"/> takes them, in a pooled buffer the caller disposes, and how many there are.</summary>
+    public async Task<(TensorBuffer Tensors, int Count)> DecodeAsync(InferRequest request, IModelSession model, CancellationToken cancellationToken)
     {
-        var signature = classifier.Signature;
+        var signature = model.Signature;
         foreach (var output in request.Outputs ?? [])
         {
             if (output.Name != signature.OutputName)
@@ -47,12 +47,12 @@ internal sealed class InferInputDecoder(IClassifier classifier, ImagePreprocesso
             : throw Malformed($"The model takes exactly one input: '{signature.InputName}' ({TensorDatatypes.Fp32}) or '{ImageBytesInput}' ({TensorDatatypes.Bytes}).");
         if (input.Name == signature.InputName)
         {
-            return DecodeTensors(input);
+            return DecodeTensors(input, model.Preprocessing);
         }
 
         if (input.Name == ImageBytesInput)
         {
-            return await DecodeImagesAsync(input, cancellationToken);
+            return await DecodeImagesAsync(input, model.Preprocessing, cancellationToken);
         }
 
         throw Malformed($"Unknown input '{input.Name}': the model takes '{signature.InputName}' ({TensorDatatypes.Fp32}) or '{ImageBytesInput}' ({TensorDatatypes.Bytes}).");
@@ -61,12 +61,12 @@ internal sealed class InferInputDecoder(IClassifier classifier, ImagePreprocesso
     public static ClassificationException Malformed(string detail, Exception? inner = null) =>
         Problems.InvalidInferenceRequest.Failure(detail, inner);
 
-    private (TensorBuffer Tensors, int Count) DecodeTensors(RequestInput input)
+    private static (TensorBuffer Tensors, int Count) DecodeTensors(RequestInput input, PreprocessingSpec spec)
     {
         RequireDatatype(input, TensorDatatypes.Fp32);
 
         // The model was checked at load to take [N,3,crop,crop], whatever its file calls dynamic.
-        var crop = classifier.Preprocessing.CropSize;
+        var crop = spec.CropSize;
         long[] imageShape = [3, crop, crop];
         var shape = input.Shape ?? [];
         if (shape.Length != imageShape.Length + 1 || !shape.AsSpan(1).SequenceEqual(imageShape))
@@ -76,7 +76,7 @@ internal sealed class InferInputDecoder(IClassifier classifier, ImagePreprocesso
 
         var count = CheckBatch(shape[0]);
         var data = input.Data ?? new TensorData();
-        var length = count * classifier.Preprocessing.TensorLength;
+        var length = count * spec.TensorLength;
         if (data.Bytes.Count > 0 || data.Numbers.Count != length)
         {
             throw Malformed($"Input '{input.Name}' of shape [{string.Join(',', shape)}] needs {length} numbers, not {data.Count} elements.");
@@ -87,7 +87,7 @@ internal sealed class InferInputDecoder(IClassifier classifier, ImagePreprocesso
         return (tensors, count);
     }
 
-    private async Task<(TensorBuffer Tensors, int Count)> DecodeImagesAsync(RequestInput input, CancellationToken cancellationToken)
+    private async Task<(TensorBuffer Tensors, int Count)> DecodeImagesAsync(RequestInput input, PreprocessingSpec spec, CancellationToken cancellationToken)
     {
         RequireDatatype(input, TensorDatatypes.Bytes);
         if (input.Shape is not [var elements])
@@ -111,7 +111,7 @@ internal sealed class InferInputDecoder(IClassifier classifier, ImagePreprocesso
             }
         }
 
-        return (await preprocessor.PrepareBatchAsync(data.Bytes, classifier.Preprocessing, cancellationToken), count);
+        return (await preprocessor.PrepareBatchAsync(data.Bytes, spec, cancellationToken), count);
     }
 
     private static void RequireDatatype(RequestInput input, string datatype)

@@ -48,16 +48,23 @@ internal sealed class InferenceProtocolHandler(
 
     public IResult Metadata(HttpResponse response, string name, string? version)
     {
-        if (Refusal(name, version) is { } refusal)
+        if (!classifier.IsReady)
+        {
+            return ProtocolResults.Failure(response, NotReady());
+        }
+
+        // One model's name, version and tensors, even if another is swapped in meanwhile.
+        using var model = classifier.Acquire();
+        if (Refusal(name, version, model.Model) is { } refusal)
         {
             return ProtocolResults.Failure(response, refusal);
         }
 
-        var signature = classifier.Signature;
+        var signature = model.Signature;
         return ProtocolResults.Json(
             new ModelMetadata(
-                classifier.Model.Name,
-                [classifier.Model.Sha256],
+                model.Model.Name,
+                [VersionOf(model.Model)],
                 Platform,
                 [new TensorMetadata(signature.InputName, TensorDatatypes.Fp32, AnyBatch(signature.InputShape))],
                 [new TensorMetadata(signature.OutputName, TensorDatatypes.Fp32, AnyBatch(signature.OutputShape))]),
@@ -67,7 +74,7 @@ internal sealed class InferenceProtocolHandler(
     public IResult ModelReady(HttpResponse response, string name, string? version) =>
         Refusal(name, version) is { } refusal
             ? ProtocolResults.Failure(response, refusal)
-            : ProtocolResults.Json(new ModelReady(classifier.Model.Name, true), InferenceProtocolJsonContext.Default.ModelReady);
+            : ProtocolResults.Json(new ModelReady(name, true), InferenceProtocolJsonContext.Default.ModelReady);
 
     public Task InferAsync(HttpContext context, string name, string? version) =>
         lifecycle.ServeAsync(context, RequestForm.Inference, cancellationToken => ServeInferAsync(context, name, version, cancellationToken),
@@ -83,7 +90,7 @@ internal sealed class InferenceProtocolHandler(
         // The body, and what its tensors decode to, stay paid for until the answer is written.
         using var body = await ReadAsync(context, cancellationToken);
         var request = Parse(body.Memory.Span);
-        var outcome = await lifecycle.RunAsync(new RequestUnit(RequestForm.Inference), (_, token) => InferAsync(request, token), cancellationToken);
+        var outcome = await lifecycle.RunAsync(new RequestUnit(RequestForm.Inference), (_, token) => InferAsync(request, name, version, token), cancellationToken);
         if (outcome.Failure is { } failure)
         {
             await RequestLifecycle.WriteFailureAsync(context.Response, failure, ProtocolResults.WriteErrorAsync, cancellationToken);
@@ -93,16 +100,26 @@ internal sealed class InferenceProtocolHandler(
         await context.Response.WriteAsJsonAsync(outcome.Reply!, InferenceProtocolJsonContext.Default.InferResponse, contentType: null, cancellationToken);
     }
 
-    private async Task<InferResponse?> InferAsync(InferRequest request, CancellationToken cancellationToken)
+    private async Task<InferResponse?> InferAsync(InferRequest request, string name, string? version, CancellationToken cancellationToken)
     {
-        var (tensors, count) = await decoder.DecodeAsync(request, cancellationToken);
+        // The request is checked against, run on and answered for one model, even if another is swapped in meanwhile.
+        using var model = classifier.Acquire();
+        if (Refusal(name, version, model.Model) is { } refusal)
+        {
+            throw refusal;
+        }
+
+        var (tensors, count) = await decoder.DecodeAsync(request, model, cancellationToken);
         using (tensors)
         {
-            var logits = await classifier.InferLogitsAsync(tensors.Memory, count, cancellationToken);
-            var output = new ResponseOutput(classifier.Signature.OutputName, [count, classifier.ClassCount], TensorDatatypes.Fp32, logits);
-            return new InferResponse(classifier.Model.Name, classifier.Model.Sha256, request.Id ?? Guid.NewGuid().ToString(), [output]);
+            var logits = await model.InferLogitsAsync(tensors.Memory, count, cancellationToken);
+            var output = new ResponseOutput(model.Signature.OutputName, [count, model.ClassCount], TensorDatatypes.Fp32, logits);
+            return new InferResponse(model.Model.Name, VersionOf(model.Model), request.Id ?? Guid.NewGuid().ToString(), [output]);
         }
     }
+
+    /// <summary>The protocol's model version: the registry's version, or for a model without one (bundled, MODEL_PATH) its SHA-256.</summary>
+    private static string VersionOf(ModelInfo model) => model.Version ?? model.Sha256;
 
     /// <summary>
     /// The batch dimension is always dynamic here: a model fixed at one image is run once per
@@ -111,22 +128,23 @@ internal sealed class InferenceProtocolHandler(
     private static long[] AnyBatch(long[] shape) => [-1, .. shape[1..]];
 
     /// <summary>The failure when the route does not name the served model, or it is not loaded yet; null to go on.</summary>
-    private ClassificationException? Refusal(string name, string? version)
-    {
-        if (!classifier.IsReady)
-        {
-            return Problems.NotReady.Failure("The model is not loaded yet; retry shortly.");
-        }
+    private ClassificationException? Refusal(string name, string? version) =>
+        classifier.IsReady ? Refusal(name, version, classifier.Model) : NotReady();
 
-        var model = classifier.Model;
+    private static ClassificationException NotReady() => Problems.NotReady.Failure("The model is not loaded yet; retry shortly.");
+
+    /// <summary>The failure when the route does not name <paramref name="model"/>; null to go on.</summary>
+    private static ClassificationException? Refusal(string name, string? version, ModelInfo model)
+    {
         if (name != model.Name)
         {
             return Problems.ModelNotFound.Failure($"No model named '{name}' is served here; the model is '{model.Name}'.");
         }
 
-        return version is null || version == model.Sha256
+        // The SHA-256 names the version too, so a client may pin the exact file.
+        return version is null || version == model.Version || version == model.Sha256
             ? null
-            : Problems.ModelNotFound.Failure($"Model '{name}' has no version '{version}'; its version is '{model.Sha256}'.");
+            : Problems.ModelNotFound.Failure($"Model '{name}' has no version '{version}' here; it serves version '{VersionOf(model)}'.");
     }
 
     private async Task<BudgetedBuffer> ReadAsync(HttpContext context, CancellationToken cancellationToken)

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Net.Http.Headers;
+using System.Security.Cryptography;
 using Microsoft.AspNetCore.StaticFiles;
 
 namespace ImageClassifier.MLflow;
@@ -26,13 +28,45 @@ public sealed class MLflowArtifactClient(MLflowRestClient rest)
         return response.Files ?? [];
     }
 
-    /// <summary>Copies one file into <paramref name="destination"/> and returns how many bytes came.</summary>
-    public async Task<long> DownloadAsync(string artifactUri, string relativePath, Stream destination, CancellationToken cancellationToken)
+    /// <summary>
+    /// Copies one file into <paramref name="destination"/>, hashing it as it comes, and returns how
+    /// many bytes came and their SHA-256. Stops reading past <paramref name="maxBytes"/>: a body
+    /// longer than that is refused, however long it would have gone on.
+    /// </summary>
+    /// <exception cref="InvalidDataException">More than <paramref name="maxBytes"/> came.</exception>
+    public async Task<(long Bytes, string Sha256)> DownloadAsync(
+        string artifactUri, string relativePath, Stream destination, long maxBytes, CancellationToken cancellationToken)
     {
         using var response = await rest.GetStreamingAsync(Resolve(artifactUri).FileUrl(relativePath), cancellationToken);
+        if (response.Content.Headers.ContentLength > maxBytes)
+        {
+            throw new InvalidDataException($"{relativePath} is announced with {response.Content.Headers.ContentLength} bytes, more than the {maxBytes} expected");
+        }
+
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-        var start = destination.Position;
-        await body.CopyToAsync(destination, cancellationToken);
-        return destination.Position - start;
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = ArrayPool<byte>.Shared.Rent(81920);
+        try
+        {
+            long total = 0;
+            int read;
+            while ((read = await body.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                total += read;
+                if (total > maxBytes)
+                {
+                    throw new InvalidDataException($"{relativePath} came with more than the {maxBytes} bytes expected; the download was stopped there");
+                }
+
+                hash.AppendData(buffer, 0, read);
+                await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+            }
+
+            return (total, Convert.ToHexStringLower(hash.GetHashAndReset()));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 }

@@ -15,6 +15,15 @@ public sealed class MLflowOptions : IValidatableObject
 
     public const int DefaultQueueCapacity = 1000;
 
+    /// <summary>
+    /// Images waiting in the queue: 32 MiB, a small share of a 512 MiB pod, so that the queue
+    /// never holds more than six images at MLFLOW_LOG_IMAGE_MAX_BYTES.
+    /// </summary>
+    public const long DefaultQueueMaxBytes = 32L * 1024 * 1024;
+
+    /// <summary>Five minutes for all of a model version's files: a 100 MB model at under 3 Mbit/s.</summary>
+    public const int DefaultModelDownloadTimeoutSeconds = 300;
+
     /// <summary>The Python client's defaults: a 120 s attempt, 7 retries, backoff from 2 s.</summary>
     public const int DefaultHttpRequestTimeoutSeconds = 120;
 
@@ -57,6 +66,28 @@ public sealed class MLflowOptions : IValidatableObject
     [SettingRange(1, 100_000, ErrorMessage = "MLFLOW_QUEUE_CAPACITY must be between 1 and 100000.")]
     public int QueueCapacity { get; set; } = DefaultQueueCapacity;
 
+    /// <summary>
+    /// Bytes of images the queue may hold: an image beyond them is not stored (its run is still
+    /// logged, with a tag saying why), so the queue's memory is bounded whatever the images weigh.
+    /// </summary>
+    [ConfigurationKeyName("MLFLOW_QUEUE_MAX_BYTES")]
+    [Range(0, 1L << 32, ErrorMessage = "MLFLOW_QUEUE_MAX_BYTES must be between 0 (no images queued) and 4294967296.")]
+    public long QueueMaxBytes { get; set; } = DefaultQueueMaxBytes;
+
+    /// <summary>
+    /// Plain http to a tracking server that is not on loopback: off, since credentials, predictions
+    /// and model files would cross the network readable and alterable. For in-cluster use only.
+    /// </summary>
+    [ConfigurationKeyName("MLFLOW_ALLOW_HTTP")]
+    public bool AllowHttp { get; set; }
+
+    /// <summary>The longest a registered model version's files may take to download, all of them.</summary>
+    [ConfigurationKeyName("MODEL_DOWNLOAD_TIMEOUT_SECONDS")]
+    [Range(1, 86400, ErrorMessage = "MODEL_DOWNLOAD_TIMEOUT_SECONDS must be between 1 and 86400.")]
+    public int ModelDownloadTimeoutSeconds { get; set; } = DefaultModelDownloadTimeoutSeconds;
+
+    public TimeSpan ModelDownloadTimeout => TimeSpan.FromSeconds(ModelDownloadTimeoutSeconds);
+
     /// <summary>Seconds one HTTP attempt may take (the Python client's default is 120).</summary>
     [ConfigurationKeyName("MLFLOW_HTTP_REQUEST_TIMEOUT")]
     [SettingRange(1, 3600, ErrorMessage = "MLFLOW_HTTP_REQUEST_TIMEOUT must be between 1 and 3600 seconds.")]
@@ -84,8 +115,21 @@ public sealed class MLflowOptions : IValidatableObject
     /// <summary>True when <c>MLFLOW_TRACKING_URI</c> is set (an empty value counts as unset).</summary>
     public bool TrackingEnabled => !string.IsNullOrWhiteSpace(TrackingUri);
 
-    /// <summary>The tracking server's URL, once validated; null while tracking is off.</summary>
-    public Uri? TrackingServer => TrackingEnabled && Uri.TryCreate(TrackingUri, UriKind.Absolute, out var uri) ? uri : null;
+    /// <summary>
+    /// The tracking server's URL, once validated, without any user and password written into it
+    /// (those are not sent: credentials come from MLFLOW_TRACKING_USERNAME and _PASSWORD or _TOKEN),
+    /// so that it can be logged; null while tracking is off.
+    /// </summary>
+    public Uri? TrackingServer => TrackingEnabled && Uri.TryCreate(TrackingUri, UriKind.Absolute, out var uri)
+        ? new Uri(uri.GetComponents(UriComponents.AbsoluteUri & ~UriComponents.UserInfo, UriFormat.UriEscaped))
+        : null;
+
+    /// <summary>True when MLFLOW_TRACKING_URI carries a user or password, which are never used.</summary>
+    public bool TrackingUriHasUserInfo => TrackingEnabled && Uri.TryCreate(TrackingUri, UriKind.Absolute, out var uri) && uri.UserInfo.Length > 0;
+
+    /// <summary>Whether MLflow may be spoken to at <paramref name="url"/>: https, or http on loopback or with MLFLOW_ALLOW_HTTP.</summary>
+    public bool AllowsTransport(Uri url) =>
+        url.Scheme == Uri.UriSchemeHttps || (url.Scheme == Uri.UriSchemeHttp && (url.IsLoopback || AllowHttp));
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
@@ -93,6 +137,12 @@ public sealed class MLflowOptions : IValidatableObject
         {
             yield return new ValidationResult("MLFLOW_TRACKING_URI must be an absolute http or https URL of an MLflow tracking server.",
                 [nameof(TrackingUri)]);
+        }
+        else if (TrackingServer is { } server && !AllowsTransport(server))
+        {
+            yield return new ValidationResult(
+                "MLFLOW_TRACKING_URI must be https: plain http is only for loopback, or with MLFLOW_ALLOW_HTTP=true for a server inside the cluster.",
+                [nameof(TrackingUri), nameof(AllowHttp)]);
         }
 
         if (string.IsNullOrEmpty(Username) != string.IsNullOrEmpty(Password))

@@ -16,6 +16,7 @@ public sealed class MLflowPredictionTracker(
     ILogger<MLflowPredictionTracker> logger) : IPredictionTracker
 {
     private long _droppedWhileFull;
+    private long _imagesSkippedWhileFull;
 
     public void Track(ClassificationRequest request, ClassificationResult result, ReadOnlyMemory<byte> image)
     {
@@ -30,8 +31,10 @@ public sealed class MLflowPredictionTracker(
             return;
         }
 
-        if (!queue.TryAdd(Describe(request, result, image)))
+        var prediction = Describe(request, result, image);
+        if (!queue.TryAdd(prediction))
         {
+            queue.ReleaseImage(prediction);
             metrics.Dropped(queue.IsClosed ? MLflowTrackingMetrics.Reasons.Shutdown : MLflowTrackingMetrics.Reasons.QueueFull);
             if (Interlocked.Increment(ref _droppedWhileFull) == 1)
             {
@@ -49,6 +52,13 @@ public sealed class MLflowPredictionTracker(
         }
     }
 
+    /// <summary>
+    /// The image URL as MLflow records it: scheme, host, port and path, without the query (a
+    /// presigned URL's X-Amz-Signature, sig= or token=), the fragment or a user and password.
+    /// </summary>
+    public static string? Recordable(Uri? url) =>
+        url?.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped);
+
     private TrackedPrediction Describe(ClassificationRequest request, ClassificationResult result, ReadOnlyMemory<byte> image)
     {
         var settings = options.Value;
@@ -57,19 +67,29 @@ public sealed class MLflowPredictionTracker(
         string? skipped = null;
         if (settings.LogImages && !image.IsEmpty)
         {
-            if (image.Length <= settings.LogImageMaxBytes)
+            if (image.Length > settings.LogImageMaxBytes)
             {
-                copy = image.ToArray();
+                skipped = $"larger than MLFLOW_LOG_IMAGE_MAX_BYTES ({settings.LogImageMaxBytes} bytes)";
+            }
+            else if (!queue.TryReserveImage(image.Length))
+            {
+                skipped = $"the MLflow queue already holds MLFLOW_QUEUE_MAX_BYTES ({settings.QueueMaxBytes} bytes) of images";
+                if (Interlocked.Increment(ref _imagesSkippedWhileFull) == 1)
+                {
+                    logger.LogWarning("The MLflow queue holds MLFLOW_QUEUE_MAX_BYTES ({MaxBytes} bytes) of images: predictions are logged without their images until MLflow catches up",
+                        settings.QueueMaxBytes);
+                }
             }
             else
             {
-                skipped = $"larger than MLFLOW_LOG_IMAGE_MAX_BYTES ({settings.LogImageMaxBytes} bytes)";
+                copy = image.ToArray();
+                Interlocked.Exchange(ref _imagesSkippedWhileFull, 0);
             }
         }
 
         return new TrackedPrediction(
             timeProvider.GetUtcNow(),
-            result.Url ?? request.Url,
+            Recordable(result.Url ?? request.Url),
             sha256,
             request.EventId,
             result.Model,

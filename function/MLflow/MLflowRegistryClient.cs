@@ -7,7 +7,11 @@ public sealed class MLflowRegistryClient(MLflowRestClient rest)
     public Task<MLflowModelVersion> GetModelVersionAsync(RegisteredModelUri model, CancellationToken cancellationToken) =>
         model.Alias is { } alias
             ? GetModelVersionAsync("mlflow/registered-models/alias", [("name", model.Name), ("alias", alias)], cancellationToken)
-            : GetModelVersionAsync("mlflow/model-versions/get", [("name", model.Name), ("version", model.Version!)], cancellationToken);
+            : GetModelVersionAsync(model.Name, model.Version!, cancellationToken);
+
+    /// <summary>One version of a registered model, by number.</summary>
+    public Task<MLflowModelVersion> GetModelVersionAsync(string name, string version, CancellationToken cancellationToken) =>
+        GetModelVersionAsync("mlflow/model-versions/get", [("name", name), ("version", version)], cancellationToken);
 
     /// <summary>Where the version's files are: an <c>mlflow-artifacts:</c> (or http) artifact URI.</summary>
     public async Task<string> GetDownloadUriAsync(string name, string version, CancellationToken cancellationToken)

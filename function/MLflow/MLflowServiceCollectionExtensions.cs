@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using System.Text;
 using ImageClassifier.Inference;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
@@ -9,7 +8,8 @@ using Polly;
 namespace ImageClassifier.MLflow;
 
 /// <summary>
-/// Registers the MLflow client (one HttpClient with MLflow's credentials and a Polly pipeline),
+/// Registers the MLflow client (one HttpClient whose <see cref="MLflowRequestPolicy"/> adds MLflow's
+/// credentials for the tracking server only and refuses plain http, and a Polly pipeline),
 /// prediction tracking (a no-op while <c>MLFLOW_TRACKING_URI</c> is unset) and the registry
 /// model source used when <c>MODEL_URI</c> is set.
 /// </summary>
@@ -21,13 +21,14 @@ public static class MLflowServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
 
-        services.AddHttpClient(MLflowRestClient.HttpClientName, (provider, client) =>
+        services.AddTransient<MLflowRequestPolicy>();
+        services.AddHttpClient(MLflowRestClient.HttpClientName, client =>
             {
-                // The pipeline times each attempt; HttpClient's own timeout would cut downloads.
+                // The pipeline times each attempt and a model download has its own deadline; HttpClient's own timeout would cut downloads.
                 client.Timeout = Timeout.InfiniteTimeSpan;
                 client.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("image-classifier", "1.0"));
-                client.DefaultRequestHeaders.Authorization = Authorization(provider.GetRequiredService<IOptions<MLflowOptions>>().Value);
             })
+            .AddHttpMessageHandler<MLflowRequestPolicy>()
             .AddResilienceHandler("mlflow", (pipeline, context) =>
             {
                 var settings = context.ServiceProvider.GetRequiredService<IOptions<MLflowOptions>>().Value;
@@ -67,12 +68,4 @@ public static class MLflowServiceCollectionExtensions
         services.AddHostedService<PredictionTrackingService>();
         return services;
     }
-
-    // As the Python client: Basic when a username and password are set, else Bearer with the token.
-    private static AuthenticationHeaderValue? Authorization(MLflowOptions settings) =>
-        !string.IsNullOrEmpty(settings.Username) && !string.IsNullOrEmpty(settings.Password)
-            ? new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{settings.Username}:{settings.Password}")))
-            : !string.IsNullOrEmpty(settings.Token)
-                ? new AuthenticationHeaderValue("Bearer", settings.Token)
-                : null;
 }

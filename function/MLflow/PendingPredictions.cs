@@ -4,8 +4,9 @@ using Microsoft.Extensions.Options;
 namespace ImageClassifier.MLflow;
 
 /// <summary>
-/// The bounded queue between classification and MLflow: writing never waits (a full queue
-/// refuses), and once closed for shutdown it takes nothing more.
+/// The bounded queue between classification and MLflow: bounded in predictions
+/// (MLFLOW_QUEUE_CAPACITY) and in the bytes of the images they carry (MLFLOW_QUEUE_MAX_BYTES).
+/// Writing never waits (a full queue refuses), and once closed for shutdown it takes nothing more.
 /// </summary>
 public sealed class PendingPredictions(IOptions<MLflowOptions> options)
 {
@@ -18,12 +19,44 @@ public sealed class PendingPredictions(IOptions<MLflowOptions> options)
         });
 
     private volatile bool _closed;
+    private long _imageBytes;
 
     public bool IsClosed => _closed;
 
     public ChannelReader<TrackedPrediction> Reader => _channel.Reader;
 
-    /// <summary>False when the queue is full or closed; the caller counts the drop.</summary>
+    /// <summary>Bytes of images held for predictions queued or being logged.</summary>
+    public long ImageBytes => Interlocked.Read(ref _imageBytes);
+
+    /// <summary>Takes room for an image of <paramref name="bytes"/>; false when the images held would pass MLFLOW_QUEUE_MAX_BYTES.</summary>
+    public bool TryReserveImage(long bytes)
+    {
+        var limit = options.Value.QueueMaxBytes;
+        var held = Interlocked.Read(ref _imageBytes);
+        while (held + bytes <= limit)
+        {
+            var seen = Interlocked.CompareExchange(ref _imageBytes, held + bytes, held);
+            if (seen == held)
+            {
+                return true;
+            }
+
+            held = seen;
+        }
+
+        return false;
+    }
+
+    /// <summary>Gives back the room of a prediction's image, once it is logged, dropped or refused.</summary>
+    public void ReleaseImage(TrackedPrediction prediction)
+    {
+        if (prediction.Image is { Length: > 0 } image)
+        {
+            Interlocked.Add(ref _imageBytes, -image.Length);
+        }
+    }
+
+    /// <summary>False when the queue is full or closed; the caller counts the drop and gives back the image's room.</summary>
     public bool TryAdd(TrackedPrediction prediction) => _channel.Writer.TryWrite(prediction);
 
     /// <summary>No more predictions are taken; those queued are still read.</summary>

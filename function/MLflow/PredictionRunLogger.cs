@@ -125,7 +125,7 @@ public sealed class PredictionRunLogger(
         var parameters = new List<RunParam>(4);
         if (prediction.ImageUrl is { } url)
         {
-            parameters.Add(Param("image_url", url.AbsoluteUri));
+            parameters.Add(Param("image_url", url));
         }
 
         if (prediction.ImageSha256 is { } sha256)
@@ -153,6 +153,12 @@ public sealed class PredictionRunLogger(
         if (prediction.Top.Synset.Length > 0)
         {
             tags.Add(Tag("predicted_synset", prediction.Top.Synset));
+        }
+
+        // A tag, so runs can be searched and compared by the version that made them (champion against challenger).
+        if (prediction.Model.Version is { } version)
+        {
+            tags.Add(Tag("model_version", version));
         }
 
         if (prediction.ImageSkipped is { } reason)

@@ -21,8 +21,14 @@ public sealed class PredictionTrackingService(
     {
         if (options.Value.TrackingEnabled)
         {
+            // TrackingServer has no user or password in it, whatever MLFLOW_TRACKING_URI carries.
             logger.LogInformation("Predictions are logged to MLflow at {TrackingUri}, experiment {Experiment}",
                 options.Value.TrackingServer?.GetLeftPart(UriPartial.Path), options.Value.ExperimentName);
+            if (options.Value.TrackingUriHasUserInfo)
+            {
+                logger.LogWarning("MLFLOW_TRACKING_URI carries a user or password, which is neither sent nor logged: set MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD (from a Secret) instead");
+            }
+
             _worker = Task.Run(() => ProcessAsync(_abort.Token), CancellationToken.None);
         }
 
@@ -38,8 +44,9 @@ public sealed class PredictionTrackingService(
         }
 
         var left = 0;
-        while (queue.Reader.TryRead(out _))
+        while (queue.Reader.TryRead(out var prediction))
         {
+            queue.ReleaseImage(prediction);
             left++;
         }
 
@@ -73,6 +80,10 @@ public sealed class PredictionTrackingService(
                     metrics.Dropped(MLflowTrackingMetrics.Reasons.Failed);
                     logger.LogWarning("A prediction was not logged to MLflow: {Reason}", Reason(exception));
                     logger.LogDebug(exception, "MLflow logging failure");
+                }
+                finally
+                {
+                    queue.ReleaseImage(prediction);
                 }
             }
         }

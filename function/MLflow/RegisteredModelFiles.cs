@@ -1,7 +1,7 @@
 namespace ImageClassifier.MLflow;
 
 /// <summary>A registered model version's files, downloaded and checked, ready to load.</summary>
-/// <param name="Name">The name replies report: <c>&lt;registered name&gt;/&lt;version&gt;</c>.</param>
+/// <param name="Name">The registered model's name, as replies report it (beside the version).</param>
 /// <param name="ModelPath">The downloaded ONNX file.</param>
 /// <param name="LabelsPath">The labels the model carries, or null to use the default labels.</param>
 /// <param name="Sha256">The SHA-256 of the downloaded ONNX file.</param>

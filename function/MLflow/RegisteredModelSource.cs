@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.RegularExpressions;
 using ImageClassifier.Inference;
 using Microsoft.Extensions.Options;
@@ -7,8 +8,13 @@ namespace ImageClassifier.MLflow;
 
 /// <summary>
 /// Fetches the model <c>MODEL_URI</c> names from the MLflow Model Registry into the cache
-/// directory. Until it has the files it keeps trying, with backoff, and says why in the logs:
-/// the function stays not ready rather than serve any other model.
+/// directory. At start-up it keeps trying until it has the files, with backoff, and says why in
+/// the logs: the function stays not ready rather than serve any other model. For an alias, it
+/// also answers which version the alias names now, and fetches a given version once, so that
+/// <see cref="ModelRefresher"/> can follow the alias. A file is downloaded up to the size the
+/// registry lists and no further, within MODEL_DOWNLOAD_TIMEOUT_SECONDS for all of a version's
+/// files, hashed as it comes; the cache is keyed by the tracking server, the name and the version,
+/// and a cached file is used only while it still has the SHA-256 it was downloaded with.
 /// </summary>
 public sealed partial class RegisteredModelSource(
     MLflowRegistryClient registry,
@@ -19,6 +25,12 @@ public sealed partial class RegisteredModelSource(
 {
     /// <summary>The file names, at the model's root, of labels a model may carry (one class a line).</summary>
     public static IReadOnlyList<string> LabelFileNames { get; } = ["labels.txt", "synset.txt"];
+
+    /// <summary>Beside each cached file: the SHA-256 it had when it was downloaded.</summary>
+    public const string HashFileSuffix = ".sha256";
+
+    /// <summary>Protobuf's limit, and so ONNX Runtime's for one model file: a larger listing is refused unread.</summary>
+    public const long MaxFileBytes = 2L * 1024 * 1024 * 1024;
 
     public static TimeSpan FirstRetryDelay { get; } = TimeSpan.FromSeconds(1);
 
@@ -32,22 +44,61 @@ public sealed partial class RegisteredModelSource(
 
     public bool IsRequested => Requested is not null;
 
-    public async Task<SourcedModel> FetchAsync(CancellationToken cancellationToken)
+    /// <summary>An alias can be moved to another version; a version number cannot change.</summary>
+    public bool CanMove => Requested?.Alias is not null;
+
+    /// <summary>
+    /// The cache's folder for this tracking server: a different registry never gets another's
+    /// files for the same name and version. A hash of the server's URL, without user or password.
+    /// </summary>
+    public string RegistryCacheKey => options.Value.TrackingServer is { } server
+        ? Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
+            server.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped).TrimEnd('/'))))[..16]
+        : throw new InvalidOperationException("MLFLOW_TRACKING_URI is not set.");
+
+    public async Task<SourcedModel> FetchAsync(CancellationToken cancellationToken) => Sourced(await DownloadAsync(cancellationToken));
+
+    public async Task<string> GetCurrentVersionAsync(CancellationToken cancellationToken)
     {
-        var files = await DownloadAsync(cancellationToken);
-        return new SourcedModel(files.Name, files.ModelPath, files.LabelsPath, files.Sha256);
+        var model = RequireRequested();
+        try
+        {
+            return CheckedNumber(await registry.GetModelVersionAsync(model, cancellationToken));
+        }
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            var outcome = exception is HttpRequestException or Polly.Timeout.TimeoutRejectedException or MLflowException { IsTransient: true }
+                ? ModelMetrics.Outcomes.RegistryUnreachable
+                : ModelMetrics.Outcomes.RegistryRefused;
+            throw new ModelUnavailableException(outcome, $"{model}: {Reason(exception)}", exception);
+        }
+    }
+
+    public async Task<SourcedModel> FetchVersionAsync(string version, CancellationToken cancellationToken)
+    {
+        var model = RequireRequested();
+        try
+        {
+            var found = await registry.GetModelVersionAsync(model.Name, version, cancellationToken);
+            return Sourced(await DownloadVersionAsync(model, found, cancellationToken));
+        }
+        catch (Exception exception) when (exception is not ModelUnavailableException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new ModelUnavailableException(ModelMetrics.Outcomes.DownloadFailed, $"version {version} of {model.Name}: {Reason(exception)}", exception);
+        }
     }
 
     /// <summary>Downloads the requested model, retrying until it succeeds or the host stops.</summary>
     public async Task<RegisteredModelFiles> DownloadAsync(CancellationToken cancellationToken)
     {
-        var model = Requested ?? throw new InvalidOperationException("MODEL_URI is not set.");
+        var model = RequireRequested();
         var delay = FirstRetryDelay;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await DownloadOnceAsync(model, cancellationToken);
+                var version = await registry.GetModelVersionAsync(model, cancellationToken);
+                return await DownloadVersionAsync(model, version, cancellationToken);
             }
             catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
             {
@@ -60,76 +111,112 @@ public sealed partial class RegisteredModelSource(
         }
     }
 
-    private async Task<RegisteredModelFiles> DownloadOnceAsync(RegisteredModelUri model, CancellationToken cancellationToken)
+    private RegisteredModelUri RequireRequested() => Requested ?? throw new InvalidOperationException("MODEL_URI is not set.");
+
+    private static SourcedModel Sourced(RegisteredModelFiles files) =>
+        new(files.Name, files.Version.Version, files.ModelPath, files.LabelsPath, files.Sha256);
+
+    private static string CheckedNumber(MLflowModelVersion version) =>
+        Digits().IsMatch(version.Version) ? version.Version : throw new InvalidDataException($"the registry named version '{version.Version}', not a number");
+
+    private async Task<RegisteredModelFiles> DownloadVersionAsync(RegisteredModelUri model, MLflowModelVersion version, CancellationToken cancellationToken)
     {
-        var version = await registry.GetModelVersionAsync(model, cancellationToken);
         if (version.Status is { } status && status != "READY")
         {
             throw new InvalidOperationException($"version {version.Version} of {model.Name} is {status}, not READY");
         }
 
-        if (!Digits().IsMatch(version.Version))
+        CheckedNumber(version);
+        var timeout = options.Value.ModelDownloadTimeout;
+        using var deadline = new CancellationTokenSource(timeout, timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        try
         {
-            throw new InvalidDataException($"the registry named version '{version.Version}', not a number");
+            var artifactUri = await registry.GetDownloadUriAsync(model.Name, version.Version, linked.Token);
+            var files = await artifacts.ListAsync(artifactUri, string.Empty, linked.Token);
+            var onnx = files.Where(file => !file.IsDir && file.Path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)).ToList();
+            var modelFile = onnx.FirstOrDefault(file => file.Path == "model.onnx") ?? (onnx.Count == 1 ? onnx[0] : null)
+                ?? throw new InvalidDataException($"{artifactUri} holds {onnx.Count} .onnx files; one (or model.onnx) is needed");
+            var labelsFile = LabelFileNames.Select(name => files.FirstOrDefault(file => !file.IsDir && file.Path == name)).FirstOrDefault(file => file is not null);
+
+            var directory = Path.Combine(options.Value.ModelCacheDirectory, RegistryCacheKey, SafeName(model.Name), version.Version);
+            Directory.CreateDirectory(directory);
+            var (modelPath, sha256) = await FetchFileAsync(artifactUri, modelFile, directory, linked.Token);
+            var labelsPath = labelsFile is null ? null : (await FetchFileAsync(artifactUri, labelsFile, directory, linked.Token)).Path;
+
+            logger.LogInformation("Model {ModelUri} version {Version} (run {RunId}): {File} is at {Path}, sha256 {Sha256}, labels {Labels}",
+                model, version.Version, version.RunId, modelFile.Path, modelPath, sha256, labelsPath ?? "the default ones");
+            return new RegisteredModelFiles(model.Name, modelPath, labelsPath, sha256, version);
         }
-
-        var artifactUri = await registry.GetDownloadUriAsync(model.Name, version.Version, cancellationToken);
-        var files = await artifacts.ListAsync(artifactUri, string.Empty, cancellationToken);
-        var onnx = files.Where(file => !file.IsDir && file.Path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)).ToList();
-        var modelFile = onnx.FirstOrDefault(file => file.Path == "model.onnx") ?? (onnx.Count == 1 ? onnx[0] : null)
-            ?? throw new InvalidDataException($"{artifactUri} holds {onnx.Count} .onnx files; one (or model.onnx) is needed");
-        var labelsFile = LabelFileNames.Select(name => files.FirstOrDefault(file => !file.IsDir && file.Path == name)).FirstOrDefault(file => file is not null);
-
-        var directory = Path.Combine(options.Value.ModelCacheDirectory, SafeName(model.Name), version.Version);
-        Directory.CreateDirectory(directory);
-        var modelPath = await FetchAsync(artifactUri, modelFile, directory, cancellationToken);
-        var labelsPath = labelsFile is null ? null : await FetchAsync(artifactUri, labelsFile, directory, cancellationToken);
-
-        string sha256;
-        await using (var stream = File.OpenRead(modelPath))
+        catch (OperationCanceledException exception) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            sha256 = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken));
+            throw new TimeoutException($"the download of version {version.Version} did not finish within MODEL_DOWNLOAD_TIMEOUT_SECONDS ({timeout.TotalSeconds:0} s)", exception);
         }
-
-        logger.LogInformation("Model {ModelUri} is version {Version} (run {RunId}): {File} downloaded to {Path}, sha256 {Sha256}, labels {Labels}",
-            model, version.Version, version.RunId, modelFile.Path, modelPath, sha256, labelsPath ?? "the default ones");
-        return new RegisteredModelFiles($"{model.Name}/{version.Version}", modelPath, labelsPath, sha256, version);
     }
 
     /// <summary>
-    /// Downloads one file under a temporary name and renames it only once it is complete, so a
-    /// download cut short never leaves a file that looks whole. A version's files never change,
-    /// so a complete file already in the cache is kept.
+    /// Downloads one file, up to the size the registry lists, under a temporary name, and renames
+    /// it only once it is complete, so a download cut short never leaves a file that looks whole.
+    /// A version's files never change, so a complete file already in the cache is kept, while it
+    /// still has the SHA-256 recorded beside it when it was downloaded.
     /// </summary>
-    private async Task<string> FetchAsync(string artifactUri, MLflowArtifactFile file, string directory, CancellationToken cancellationToken)
+    private async Task<(string Path, string Sha256)> FetchFileAsync(
+        string artifactUri, MLflowArtifactFile file, string directory, CancellationToken cancellationToken)
     {
-        var target = Path.Combine(directory, Path.GetFileName(file.Path));
-        if (file.FileSize is { } expected && File.Exists(target) && new FileInfo(target).Length == expected)
+        var size = file.FileSize
+            ?? throw new InvalidDataException($"the registry lists no size for {file.Path}; a model's files are downloaded up to their listed size only");
+        if (size > MaxFileBytes)
         {
-            return target;
+            throw new InvalidDataException($"the registry lists {file.Path} with {size} bytes, more than the {MaxFileBytes} a model file may have");
+        }
+
+        var target = Path.Combine(directory, Path.GetFileName(file.Path));
+        var hashFile = target + HashFileSuffix;
+        if (File.Exists(target) && File.Exists(hashFile) && new FileInfo(target).Length == size)
+        {
+            var recorded = (await File.ReadAllTextAsync(hashFile, cancellationToken)).Trim();
+            var actual = await HashAsync(target, cancellationToken);
+            if (actual == recorded)
+            {
+                return (target, actual);
+            }
+
+            File.Delete(target);
+            File.Delete(hashFile);
+            throw new ModelUnavailableException(ModelMetrics.Outcomes.HashMismatch,
+                $"the cached {file.Path} has SHA-256 {actual}, not the {recorded} it was downloaded with; it is removed, and downloaded again at the next attempt");
         }
 
         var partial = target + ".partial-" + Guid.NewGuid().ToString("N");
         try
         {
-            long received;
+            (long Bytes, string Sha256) received;
             await using (var stream = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true))
             {
-                received = await artifacts.DownloadAsync(artifactUri, file.Path, stream, cancellationToken);
+                received = await artifacts.DownloadAsync(artifactUri, file.Path, stream, size, cancellationToken);
             }
 
-            if (file.FileSize is { } size && received != size)
+            if (received.Bytes != size)
             {
-                throw new InvalidDataException($"{file.Path} came with {received} bytes, but the registry lists {size}");
+                throw new InvalidDataException($"{file.Path} came with {received.Bytes} bytes, but the registry lists {size}");
             }
 
+            await File.WriteAllTextAsync(partial + HashFileSuffix, received.Sha256, cancellationToken);
+            File.Move(partial + HashFileSuffix, hashFile, overwrite: true);
             File.Move(partial, target, overwrite: true);
-            return target;
+            return (target, received.Sha256);
         }
         finally
         {
             File.Delete(partial);
+            File.Delete(partial + HashFileSuffix);
         }
+    }
+
+    private static async Task<string> HashAsync(string path, CancellationToken cancellationToken)
+    {
+        await using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken));
     }
 
     private static string SafeName(string name)

@@ -4,7 +4,7 @@ namespace ImageClassifier.MLflow;
 
 /// <summary>One classification waiting to be logged: everything the run needs, owned by the queue.</summary>
 /// <param name="Time">When it was classified.</param>
-/// <param name="ImageUrl">The image's URL, for URL requests.</param>
+/// <param name="ImageUrl">The image's URL for URL requests, as recorded: scheme, host, port and path only.</param>
 /// <param name="ImageSha256">The image's SHA-256, for requests that carried the bytes.</param>
 /// <param name="EventId">The CloudEvent id, when an event asked.</param>
 /// <param name="Model">The model that answered.</param>
@@ -14,7 +14,7 @@ namespace ImageClassifier.MLflow;
 /// <param name="ImageSkipped">Why an image that should have been logged was not.</param>
 public sealed record TrackedPrediction(
     DateTimeOffset Time,
-    Uri? ImageUrl,
+    string? ImageUrl,
     string? ImageSha256,
     string? EventId,
     ModelInfo Model,

@@ -37,6 +37,32 @@ internal static partial class NativeHeap
         }
     }
 
+    /// <summary>
+    /// Gives the C heap's free pages back to the kernel, after a swapped-out model's session is
+    /// closed; a no-op where there is no glibc. Twelve swaps of the two models without traffic,
+    /// measured: 72 → 96 MiB with glibc's defaults, 71 → 75 MiB with the mmap threshold fixed,
+    /// 70 → 74 MiB with this as well.
+    /// </summary>
+    public static void Trim()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        try
+        {
+            _ = MallocTrim(0);
+        }
+        catch (Exception exception) when (exception is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // musl (Alpine) has no malloc_trim; its allocator unmaps freed memory itself.
+        }
+    }
+
     [LibraryImport("libc", EntryPoint = "mallopt")]
     private static partial int MallocOption(int parameter, int value);
+
+    [LibraryImport("libc", EntryPoint = "malloc_trim")]
+    private static partial int MallocTrim(nuint pad);
 }

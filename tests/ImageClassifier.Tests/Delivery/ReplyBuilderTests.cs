@@ -1,4 +1,5 @@
 using ImageClassifier.Delivery;
+using ImageClassifier.Inference;
 using ImageClassifier.Tests.Harness.Fakes;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -26,9 +27,21 @@ public class ReplyBuilderTests
         Assert.Equal("application/json", reply.DataContentType);
         var data = Assert.IsType<ReplyData>(reply.Data);
         Assert.Equal("https://example.com/cat.jpg", data.Url);
-        Assert.Equal(new ReplyModel(FakeClassifier.FakeModel.Name, FakeClassifier.FakeModel.Sha256), data.Model);
+        Assert.Equal(new ReplyModel(FakeClassifier.FakeModel.Name, null, FakeClassifier.FakeModel.Sha256), data.Model);
         Assert.Equal(FakeClassifier.Cats.Select(p => p.Index), data.Predictions.Select(p => p.Index));
         Assert.Equal(0.548f, data.Predictions[0].Probability);
+    }
+
+    [Fact]
+    public void A_registered_model_is_reported_with_its_version_and_a_bundled_one_without()
+    {
+        var registered = new ModelInfo("classifier", FakeClassifier.FakeModel.Sha256, "7");
+
+        var withVersion = Assert.IsType<ReplyData>(builder.Build(new ClassificationResult(null, registered, FakeClassifier.Cats)).Data);
+        var without = Assert.IsType<ReplyData>(builder.Build(new ClassificationResult(null, FakeClassifier.FakeModel, FakeClassifier.Cats)).Data);
+
+        Assert.Equal(new ReplyModel("classifier", "7", registered.Sha256), withVersion.Model);
+        Assert.Null(without.Model.Version);
     }
 
     [Fact]

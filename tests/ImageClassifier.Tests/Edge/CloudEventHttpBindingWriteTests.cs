@@ -70,7 +70,7 @@ public class CloudEventHttpBindingWriteTests
         DataContentType = "application/json",
         Data = new ReplyData(
             "https://example.com/cat.jpg",
-            new ReplyModel("mobilenetv2-12-int8", "cc028fe6"),
+            new ReplyModel("mobilenetv2-12-int8", "3", "cc028fe6"),
             [new ReplyPrediction(285, "n02124075", "Egyptian cat", 0.548f)]),
     };
 
@@ -86,6 +86,7 @@ public class CloudEventHttpBindingWriteTests
         Assert.Equal("https://example.com/cat.jpg", data.GetProperty("url").GetString());
         Assert.Equal("mobilenetv2-12-int8", data.GetProperty("model").GetProperty("name").GetString());
         Assert.Equal("cc028fe6", data.GetProperty("model").GetProperty("sha256").GetString());
+        Assert.Equal("3", data.GetProperty("model").GetProperty("version").GetString());
         var prediction = Assert.Single(data.GetProperty("predictions").EnumerateArray());
         Assert.Equal(285, prediction.GetProperty("index").GetInt32());
         Assert.Equal("n02124075", prediction.GetProperty("synset").GetString());

@@ -12,6 +12,8 @@ public sealed class CounterRecorder : IDisposable
 {
     private readonly MeterListener _listener = new();
     private readonly ConcurrentQueue<Measured> _measurements = new();
+    private readonly ConcurrentQueue<Measured> _observed = new();
+    private readonly Lock _observing = new();
 
     public CounterRecorder(IServiceProvider provider)
     {
@@ -31,7 +33,7 @@ public sealed class CounterRecorder : IDisposable
                 copied[tag.Key] = tag.Value;
             }
 
-            _measurements.Enqueue(new Measured(instrument.Name, copied, value));
+            (instrument.IsObservable ? _observed : _measurements).Enqueue(new Measured(instrument.Name, copied, value));
         });
         _listener.Start();
     }
@@ -49,6 +51,17 @@ public sealed class CounterRecorder : IDisposable
     public long Dropped(string reason) => Total("imageclassifier.mlflow.dropped", reason);
 
     public long Logged => Total("imageclassifier.mlflow.logged");
+
+    /// <summary>What an observable instrument (a gauge) reports now: its measurements' tags and values.</summary>
+    public IReadOnlyList<(IReadOnlyDictionary<string, object?> Tags, long Value)> Observe(string instrument)
+    {
+        lock (_observing)
+        {
+            _observed.Clear();
+            _listener.RecordObservableInstruments();
+            return [.. _observed.Where(measured => measured.Instrument == instrument).Select(measured => (measured.Tags, measured.Value))];
+        }
+    }
 
     public void Dispose() => _listener.Dispose();
 

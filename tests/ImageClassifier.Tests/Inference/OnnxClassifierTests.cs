@@ -44,10 +44,13 @@ public class OnnxClassifierTests
         using var classifier = NewClassifier();
         var bundle = await Resolve(new InferenceOptions { ModelPath = SharedModels.MobileNet, LabelsPath = labels });
 
-        var error = await Assert.ThrowsAsync<InvalidDataException>(() => classifier.LoadAsync(bundle, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<ModelUnavailableException>(() => classifier.LoadAsync(bundle, CancellationToken.None));
 
-        Assert.Contains("1000 classes", error.Message, StringComparison.Ordinal);
+        Assert.Equal(ModelMetrics.Outcomes.InvalidModel, error.Outcome);
+        Assert.Contains("[-1,1000]", error.Message, StringComparison.Ordinal);
+        Assert.Contains("(2 lines)", error.Message, StringComparison.Ordinal);
         Assert.False(classifier.IsReady);
+        Assert.Equal(0, classifier.OpenSessions);
     }
 
     [Fact]
@@ -56,7 +59,9 @@ public class OnnxClassifierTests
         using var classifier = NewClassifier();
         var bundle = await Resolve(new InferenceOptions()) with { ExpectedSha256 = new string('0', 64) };
 
-        await Assert.ThrowsAsync<InvalidDataException>(() => classifier.LoadAsync(bundle, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<ModelUnavailableException>(() => classifier.LoadAsync(bundle, CancellationToken.None));
+
+        Assert.Equal(ModelMetrics.Outcomes.HashMismatch, error.Outcome);
         Assert.False(classifier.IsReady);
     }
 
@@ -121,8 +126,15 @@ public class OnnxClassifierTests
 
         public bool IsRequested => true;
 
-        public Task<SourcedModel> FetchAsync(CancellationToken cancellationToken) =>
-            throw new InvalidOperationException("The source was asked although the settings conflict.");
+        public bool CanMove => true;
+
+        public Task<SourcedModel> FetchAsync(CancellationToken cancellationToken) => Refuse<SourcedModel>();
+
+        public Task<string> GetCurrentVersionAsync(CancellationToken cancellationToken) => Refuse<string>();
+
+        public Task<SourcedModel> FetchVersionAsync(string version, CancellationToken cancellationToken) => Refuse<SourcedModel>();
+
+        private static Task<T> Refuse<T>() => throw new InvalidOperationException("The source was asked although the settings conflict.");
     }
 
     private static Task<ModelBundle> Resolve(InferenceOptions options) =>

@@ -87,6 +87,8 @@ public sealed class FuncTrackingTests : IAsyncLifetime
 
         public ModelSignature Signature => throw new NotSupportedException();
 
+        public ModelLease Acquire() => new(this);
+
         public Task<float[]> InferLogitsAsync(ReadOnlyMemory<float> tensors, int batchSize, CancellationToken cancellationToken) =>
             throw new NotSupportedException();
 

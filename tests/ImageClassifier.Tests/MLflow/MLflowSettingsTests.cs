@@ -37,6 +37,32 @@ public class MLflowSettingsTests
         Assert.Contains(errors, error => error.ErrorMessage!.StartsWith(message, StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("http://mlflow.example:5000", false, false)]
+    [InlineData("http://mlflow.ml.svc.cluster.local:5000", true, true)]
+    [InlineData("https://mlflow.example", false, true)]
+    [InlineData("http://127.0.0.1:5000", false, true)]
+    [InlineData("http://localhost:5000", false, true)]
+    [InlineData("http://[::1]:5000", false, true)]
+    public void Plain_http_is_refused_except_on_loopback_or_with_MLFLOW_ALLOW_HTTP(string trackingUri, bool allowHttp, bool valid)
+    {
+        var options = new MLflowOptions { TrackingUri = trackingUri, AllowHttp = allowHttp };
+
+        var errors = new List<ValidationResult>();
+        Assert.Equal(valid, Validator.TryValidateObject(options, new ValidationContext(options), errors, validateAllProperties: true));
+        Assert.Equal(valid ? [] : ["MLFLOW_TRACKING_URI must be https: plain http is only for loopback, or with MLFLOW_ALLOW_HTTP=true for a server inside the cluster."],
+            errors.Select(error => error.ErrorMessage));
+    }
+
+    [Fact]
+    public void A_user_and_password_in_the_tracking_URI_are_kept_out_of_the_server_URL()
+    {
+        var options = new MLflowOptions { TrackingUri = "https://scientist:s3cret@mlflow.example:8443/prefix/" };
+
+        Assert.Equal(new Uri("https://mlflow.example:8443/prefix/"), options.TrackingServer);
+        Assert.True(options.TrackingUriHasUserInfo);
+    }
+
     [Fact]
     public void The_defaults_are_valid_and_tracking_is_off()
     {

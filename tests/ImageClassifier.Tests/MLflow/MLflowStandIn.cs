@@ -1,9 +1,11 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -16,13 +18,16 @@ namespace ImageClassifier.Tests.MLflow;
 /// from MLflow's REST API 2.0 documentation and protos (service.proto, model_registry.proto,
 /// mlflow_artifacts.proto) for every endpoint the function calls: their request validation,
 /// their error JSON (<c>error_code</c>, <c>message</c>) and status codes, the basic-auth app's
-/// 401, the artifact proxy. It records every call, and can be made slow, failing or cut short.
+/// 401, the artifact proxy, and moving an alias (set and delete, as a notebook does). It records
+/// every call, and can be made slow, failing, cut short, stalled or oversized.
 /// </summary>
-public sealed class MLflowStandIn : IAsyncDisposable
+public sealed partial class MLflowStandIn : IAsyncDisposable
 {
     private const string Api = "/api/2.0/mlflow/";
     private const string ArtifactsApi = "/api/2.0/mlflow-artifacts/artifacts";
     private static readonly string[] RunStatuses = ["RUNNING", "SCHEDULED", "FINISHED", "FAILED", "KILLED"];
+
+    private const string AnswerKey = "stand-in-answer";
 
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<RecordedCall> _calls = new();
@@ -37,6 +42,7 @@ public sealed class MLflowStandIn : IAsyncDisposable
     private readonly ConcurrentDictionary<string, byte[]> _artifacts = new(StringComparer.Ordinal);
     private TaskCompletionSource _gate = CompletedGate();
     private int _nextExperimentId = 1;
+    private int _stalled;
 
     private MLflowStandIn(WebApplication app) => _app = app;
 
@@ -50,6 +56,15 @@ public sealed class MLflowStandIn : IAsyncDisposable
 
     /// <summary>Artifact downloads of this file name send half the bytes they announce, then drop the connection.</summary>
     public string? CutShortDownloadsOf { get; set; }
+
+    /// <summary>Artifact downloads of this file name send half their bytes, then nothing more until the caller gives up.</summary>
+    public string? StallDownloadsOf { get; set; }
+
+    /// <summary>How many downloads have sent half their bytes and stalled.</summary>
+    public int Stalled => Volatile.Read(ref _stalled);
+
+    /// <summary>Artifact downloads of this file name send the file, then a mebibyte more, with no length announced (the listing keeps the file's size).</summary>
+    public string? OversizeDownloadsOf { get; set; }
 
     public IReadOnlyList<RecordedCall> Calls => [.. _calls];
 
@@ -74,8 +89,11 @@ public sealed class MLflowStandIn : IAsyncDisposable
 
     public void Release() => _gate.TrySetResult();
 
-    /// <summary>Registers a model version whose artifacts are <paramref name="files"/>, as mlflow.onnx.log_model would.</summary>
-    public void RegisterModelVersion(string name, string version, IReadOnlyDictionary<string, byte[]> files, params string[] aliases)
+    /// <summary>
+    /// Registers a model version whose artifacts are <paramref name="files"/>, as mlflow.onnx.log_model
+    /// would, and returns the URL of its artifacts through this server's proxy.
+    /// </summary>
+    public Uri RegisterModelVersion(string name, string version, IReadOnlyDictionary<string, byte[]> files, params string[] aliases)
     {
         var root = $"0/models/m-{Guid.NewGuid():N}/artifacts";
         foreach (var (path, bytes) in files)
@@ -83,6 +101,13 @@ public sealed class MLflowStandIn : IAsyncDisposable
             _artifacts[root + "/" + path] = bytes;
         }
 
+        RegisterModelVersionAt(name, version, "mlflow-artifacts:/" + root, aliases);
+        return new Uri(BaseAddress, ArtifactsApi + "/" + root);
+    }
+
+    /// <summary>Registers a model version whose source is <paramref name="source"/>, wherever that is.</summary>
+    public void RegisterModelVersionAt(string name, string version, string source, params string[] aliases)
+    {
         lock (_lock)
         {
             if (!_models.TryGetValue(name, out var model))
@@ -90,12 +115,32 @@ public sealed class MLflowStandIn : IAsyncDisposable
                 _models[name] = model = new RegisteredModel();
             }
 
-            model.Versions[version] = new ModelVersion(name, version, "mlflow-artifacts:/" + root, Guid.NewGuid().ToString("N"));
+            model.Versions[version] = new ModelVersion(name, version, source, Guid.NewGuid().ToString("N"));
             foreach (var alias in aliases)
             {
                 model.Aliases[alias] = version;
             }
         }
+    }
+
+    /// <summary>
+    /// Moves an alias as a data scientist's notebook does, with
+    /// <c>MlflowClient().set_registered_model_alias(name, alias, version)</c>: a POST to this server.
+    /// </summary>
+    public async Task SetAliasAsync(string name, string alias, string version)
+    {
+        using var client = new HttpClient { BaseAddress = BaseAddress };
+        using var response = await client.PostAsJsonAsync(Api + "registered-models/alias", new { name, alias, version });
+        Assert.True(response.IsSuccessStatusCode, $"set_registered_model_alias answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+    }
+
+    /// <summary>Deletes an alias as <c>MlflowClient().delete_registered_model_alias(name, alias)</c> does.</summary>
+    public async Task DeleteAliasAsync(string name, string alias)
+    {
+        using var client = new HttpClient { BaseAddress = BaseAddress };
+        using var request = new HttpRequestMessage(HttpMethod.Delete, Api + "registered-models/alias") { Content = JsonContent.Create(new { name, alias }) };
+        using var response = await client.SendAsync(request);
+        Assert.True(response.IsSuccessStatusCode, $"delete_registered_model_alias answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
     }
 
     public RunState RunById(string runId)
@@ -106,6 +151,18 @@ public sealed class MLflowStandIn : IAsyncDisposable
             return new RunState(run.Info["status"]!.GetValue<string>(), new Dictionary<string, string>(run.Params),
                 new Dictionary<string, string>(run.Tags), [.. run.Metrics]);
         }
+    }
+
+    /// <summary>Every run logged so far.</summary>
+    public IReadOnlyList<RunState> Runs()
+    {
+        string[] ids;
+        lock (_lock)
+        {
+            ids = [.. _runs.Keys];
+        }
+
+        return [.. ids.Select(RunById)];
     }
 
     public IReadOnlyList<RecordedCall> CallsTo(string path) => [.. Calls.Where(call => call.Path == path)];
@@ -147,7 +204,8 @@ public sealed class MLflowStandIn : IAsyncDisposable
         finally
         {
             _calls.Enqueue(new RecordedCall(request.Method, request.Path.Value ?? "/", request.QueryString.Value ?? string.Empty,
-                request.ContentType, request.Headers.Authorization.FirstOrDefault(), body, context.Response.StatusCode));
+                request.ContentType, request.Headers.Authorization.FirstOrDefault(), body, context.Response.StatusCode,
+                context.Items.TryGetValue(AnswerKey, out var answer) ? (string?)answer : null));
         }
     }
 
@@ -192,6 +250,8 @@ public sealed class MLflowStandIn : IAsyncDisposable
                     ["model_version"] = FindVersion(Query(context, "name"), Query(context, "version")).ToJson(Aliases(Query(context, "name"))),
                 },
                 ("GET", Api + "registered-models/alias") => GetByAlias(Query(context, "name"), Query(context, "alias")),
+                ("POST", Api + "registered-models/alias") => SetAlias(Body(context, body)),
+                ("DELETE", Api + "registered-models/alias") => DeleteAlias(Body(context, body)),
                 ("GET", Api + "model-versions/get-download-uri") => new JsonObject
                 {
                     ["artifact_uri"] = FindVersion(Query(context, "name"), Query(context, "version")).Source,
@@ -199,7 +259,8 @@ public sealed class MLflowStandIn : IAsyncDisposable
                 _ => throw new MLflowError(HttpStatusCode.NotFound, "ENDPOINT_NOT_FOUND", $"No API endpoint {request.Method} {path}."),
             };
             context.Response.ContentType = "application/json";
-            await context.Response.WriteAsync(response.ToJsonString());
+            context.Items[AnswerKey] = response.ToJsonString();
+            await context.Response.WriteAsync((string)context.Items[AnswerKey]!);
         }
         catch (MLflowError error)
         {
@@ -402,6 +463,56 @@ public sealed class MLflowStandIn : IAsyncDisposable
         }
     }
 
+    // SetRegisteredModelAlias (model_registry.proto): name, alias and version required; the alias
+    // validated as mlflow/utils/validation.py does; the version must exist; an alias that names
+    // another version is moved.
+    private JsonObject SetAlias(JsonObject body)
+    {
+        var name = RequiredString(body, "name");
+        var alias = ValidAlias(RequiredString(body, "alias"));
+        var version = RequiredString(body, "version");
+        lock (_lock)
+        {
+            FindVersion(name, version);
+            _models[name].Aliases[alias] = version;
+        }
+
+        return [];
+    }
+
+    // DeleteRegisteredModelAlias: the model must exist; deleting an alias it does not have is not an error.
+    private JsonObject DeleteAlias(JsonObject body)
+    {
+        var name = RequiredString(body, "name");
+        var alias = ValidAlias(RequiredString(body, "alias"));
+        lock (_lock)
+        {
+            FindModel(name).Aliases.Remove(alias);
+        }
+
+        return [];
+    }
+
+    private static string ValidAlias(string alias)
+    {
+        if (!AliasName().IsMatch(alias))
+        {
+            throw Invalid($"Invalid alias name: '{alias}'. Names may only contain alphanumerics, underscores (_), and dashes (-).");
+        }
+
+        if (alias.Length > 255)
+        {
+            throw Invalid($"Registered model alias name '{alias[..20]}...' had length {alias.Length}, which exceeded length limit of 255");
+        }
+
+        if (string.Equals(alias, "latest", StringComparison.OrdinalIgnoreCase))
+        {
+            throw Invalid("'latest' alias name (case insensitive) is reserved.");
+        }
+
+        return VersionAlias().IsMatch(alias) ? throw Invalid($"Version alias name '{alias}' is reserved.") : alias;
+    }
+
     private async Task ArtifactsAsync(HttpContext context, string path, byte[] body)
     {
         var request = context.Request;
@@ -441,6 +552,23 @@ public sealed class MLflowStandIn : IAsyncDisposable
                     await context.Response.Body.WriteAsync(bytes.AsMemory(0, bytes.Length / 2));
                     await context.Response.Body.FlushAsync();
                     context.Abort();
+                    return;
+                }
+
+                if (StallDownloadsOf is { } stall && path.EndsWith("/" + stall, StringComparison.Ordinal))
+                {
+                    await context.Response.Body.WriteAsync(bytes.AsMemory(0, bytes.Length / 2));
+                    await context.Response.Body.FlushAsync();
+                    Interlocked.Increment(ref _stalled);
+                    await Task.Delay(Timeout.Infinite, context.RequestAborted);
+                    return;
+                }
+
+                if (OversizeDownloadsOf is { } oversize && path.EndsWith("/" + oversize, StringComparison.Ordinal))
+                {
+                    context.Response.ContentLength = null;
+                    await context.Response.Body.WriteAsync(bytes);
+                    await context.Response.Body.WriteAsync(new byte[1024 * 1024]);
                     return;
                 }
 
@@ -547,6 +675,12 @@ public sealed class MLflowStandIn : IAsyncDisposable
 
         return pairs;
     }
+
+    [GeneratedRegex(@"^[\w\-]*$")]
+    private static partial Regex AliasName();
+
+    [GeneratedRegex(@"^[vV]\d+$")]
+    private static partial Regex VersionAlias();
 
     private static MLflowError Missing(string name) =>
         Invalid($"Missing value for required parameter '{name}'. See the API docs for more information about request parameters.");

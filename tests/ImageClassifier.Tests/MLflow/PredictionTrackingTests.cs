@@ -104,6 +104,99 @@ public sealed class PredictionTrackingTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("https://bucket.s3.amazonaws.com/cats/cat.jpg?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIA&X-Amz-Signature=0f1e2d", "https://bucket.s3.amazonaws.com/cats/cat.jpg")]
+    [InlineData("https://account.blob.core.windows.net/images/cat.jpg?sv=2022-11-02&sig=c2VjcmV0%3D", "https://account.blob.core.windows.net/images/cat.jpg")]
+    [InlineData("https://scientist:pa55word@images.example:8443/a%20b/cat.jpg?token=t0ken#top", "https://images.example:8443/a%20b/cat.jpg")]
+    public async Task An_image_URL_is_recorded_as_scheme_host_and_path_without_its_query_or_credentials(string url, string recorded)
+    {
+        await using var services = new MLflowServices(_mlflow.BaseAddress);
+        var imageUrl = new Uri(url);
+
+        await services.TrackingService.StartAsync(CancellationToken.None);
+        services.Tracker.Track(Predictions.UrlRequest(imageUrl), Predictions.Result(imageUrl), default);
+        await services.TrackingService.StopAsync(CancellationToken.None);
+
+        Assert.Equal(recorded, _mlflow.RunById(RunId(_mlflow.Calls)).Params["image_url"]);
+        Assert.All(["0f1e2d", "AKIA", "c2VjcmV0", "pa55word", "t0ken"], secret =>
+            Assert.DoesNotContain(_mlflow.Calls, call => call.Text.Contains(secret, StringComparison.Ordinal) || call.Query.Contains(secret, StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Images_past_MLFLOW_QUEUE_MAX_BYTES_are_left_out_and_every_run_is_still_logged()
+    {
+        var image = TestImages.Read("rocket.jpg");
+        await using var services = new MLflowServices(_mlflow.BaseAddress, new Dictionary<string, string?>
+        {
+            ["MLFLOW_LOG_IMAGES"] = "true",
+            ["MLFLOW_QUEUE_MAX_BYTES"] = (3 * image.Length).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        var queue = services.Get<PendingPredictions>();
+        _mlflow.Hold();
+
+        await services.TrackingService.StartAsync(CancellationToken.None);
+        for (var i = 0; i < 10; i++)
+        {
+            services.Tracker.Track(Predictions.UrlRequest(CatUrl), Predictions.Result(CatUrl), image);
+        }
+
+        Assert.Equal(3 * image.Length, queue.ImageBytes);
+        _mlflow.Release();
+        await services.TrackingService.StopAsync(CancellationToken.None);
+
+        Assert.Equal(10, services.Counters.Logged);
+        Assert.Equal(0, queue.ImageBytes);
+        Assert.Equal(3, _mlflow.Calls.Count(call => call.Method == "PUT"));
+        var skipped = _mlflow.Runs().Where(run => run.Tags.ContainsKey("image_not_logged")).ToList();
+        Assert.Equal(7, skipped.Count);
+        Assert.All(skipped, run => Assert.Equal(
+            $"the MLflow queue already holds MLFLOW_QUEUE_MAX_BYTES ({3 * image.Length} bytes) of images", run.Tags["image_not_logged"]));
+        Assert.All(_mlflow.Runs(), run => Assert.Equal("FINISHED", run.Status));
+        Assert.Single(services.Logs.Warnings, warning => warning.Contains("logged without their images", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_thousand_5_MiB_images_with_MLflow_stuck_hold_no_more_than_the_queue_s_bytes()
+    {
+        var image = new byte[MLflowOptions.DefaultLogImageMaxBytes];
+        image[0] = 0xFF;
+        await using var services = new MLflowServices(_mlflow.BaseAddress, new Dictionary<string, string?> { ["MLFLOW_LOG_IMAGES"] = "true" });
+        var queue = services.Get<PendingPredictions>();
+        _mlflow.Hold();
+
+        await services.TrackingService.StartAsync(CancellationToken.None);
+        for (var i = 0; i < 1000; i++)
+        {
+            services.Tracker.Track(Predictions.BytesRequest(image), Predictions.Result(null), image);
+        }
+
+        // Six 5 MiB copies fit the default 32 MiB; the other 994 predictions wait without their image.
+        Assert.Equal(6L * image.Length, queue.ImageBytes);
+        Assert.Equal(1000, queue.Reader.Count + 1);
+        using var shutdown = new CancellationTokenSource();
+        await shutdown.CancelAsync();
+        await services.TrackingService.StopAsync(shutdown.Token);
+        Assert.Equal(0, queue.ImageBytes);
+    }
+
+    [Fact]
+    public async Task A_user_and_password_in_the_tracking_URI_are_never_logged_nor_sent()
+    {
+        var withSecret = new UriBuilder(_mlflow.BaseAddress) { UserName = "scientist", Password = "uri-s3cret" }.Uri;
+        await using var services = new MLflowServices(withSecret);
+
+        await services.TrackingService.StartAsync(CancellationToken.None);
+        services.Tracker.Track(Predictions.UrlRequest(CatUrl), Predictions.Result(CatUrl), default);
+        await services.TrackingService.StopAsync(CancellationToken.None);
+
+        Assert.Equal(1, services.Counters.Logged);
+        Assert.Contains(services.Logs.Warnings, warning => warning.Contains("MLFLOW_TRACKING_URI carries a user or password", StringComparison.Ordinal));
+        Assert.Contains(services.Logs.Entries, entry => entry.Message.Contains(_mlflow.BaseAddress.Authority, StringComparison.Ordinal));
+        Assert.DoesNotContain(services.Logs.Entries, entry => entry.ToString().Contains("uri-s3cret", StringComparison.Ordinal)
+            || entry.Values.Values.Any(value => value?.ToString()?.Contains("uri-s3cret", StringComparison.Ordinal) == true));
+        Assert.All(_mlflow.Calls, call => Assert.Null(call.Authorization));
+    }
+
+    [Theory]
     [InlineData("basic")]
     [InlineData("bearer")]
     public async Task The_credentials_go_in_the_Authorization_header(string scheme)

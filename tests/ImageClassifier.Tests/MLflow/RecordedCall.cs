@@ -1,7 +1,8 @@
 namespace ImageClassifier.Tests.MLflow;
 
-/// <summary>One request the MLflow stand-in received, as it arrived.</summary>
-public sealed record RecordedCall(string Method, string Path, string Query, string? ContentType, string? Authorization, byte[] Body, int Status)
+/// <summary>One request the MLflow stand-in received, as it arrived, and the JSON an API endpoint answered.</summary>
+public sealed record RecordedCall(
+    string Method, string Path, string Query, string? ContentType, string? Authorization, byte[] Body, int Status, string? Answer = null)
 {
     public string Text => System.Text.Encoding.UTF8.GetString(Body);
 

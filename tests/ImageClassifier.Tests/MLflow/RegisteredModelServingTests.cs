@@ -33,7 +33,7 @@ public sealed class RegisteredModelServingTests : IAsyncLifetime
         await app.CreateReadyClientAsync();
 
         var classifier = app.Services.GetRequiredService<IClassifier>();
-        Assert.Equal(new ModelInfo("shufflenet/4", Convert.ToHexStringLower(SHA256.HashData(onnx))), classifier.Model);
+        Assert.Equal(new ModelInfo("shufflenet", Convert.ToHexStringLower(SHA256.HashData(onnx)), "4"), classifier.Model);
         Assert.Equal(1000, classifier.ClassCount);
     }
 

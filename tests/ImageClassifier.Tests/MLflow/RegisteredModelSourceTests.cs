@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using ImageClassifier.Inference;
 using ImageClassifier.MLflow;
 
 namespace ImageClassifier.Tests.MLflow;
@@ -22,7 +23,8 @@ public sealed class RegisteredModelSourceTests : IAsyncLifetime
 
         var files = await services.Get<RegisteredModelSource>().DownloadAsync(CancellationToken.None);
 
-        Assert.Equal("classifier/3", files.Name);
+        Assert.Equal("classifier", files.Name);
+        Assert.Equal("3", files.Version.Version);
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(ShuffleNet)), files.Sha256);
         Assert.Equal(ShuffleNet, await File.ReadAllBytesAsync(files.ModelPath));
         Assert.StartsWith(services.CacheDirectory, files.ModelPath, StringComparison.Ordinal);
@@ -45,7 +47,7 @@ public sealed class RegisteredModelSourceTests : IAsyncLifetime
 
         var files = await services.Get<RegisteredModelSource>().DownloadAsync(CancellationToken.None);
 
-        Assert.Equal("classifier/2", files.Name);
+        Assert.Equal("classifier", files.Name);
         Assert.Equal("2", files.Version.Version);
         Assert.Equal(ShuffleNet, await File.ReadAllBytesAsync(files.ModelPath));
         Assert.Equal("cat\ndog\n", await File.ReadAllTextAsync(files.LabelsPath!));
@@ -69,7 +71,7 @@ public sealed class RegisteredModelSourceTests : IAsyncLifetime
             await Task.Delay(5);
         }
 
-        Assert.Equal("classifier/7", (await download).Name);
+        Assert.Equal("7", (await download).Version.Version);
         Assert.Equal(2, _mlflow.CallsTo("/api/2.0/mlflow/registered-models/alias").Count);
     }
 
@@ -119,6 +121,105 @@ public sealed class RegisteredModelSourceTests : IAsyncLifetime
         await stopping.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => download);
+    }
+
+    [Theory]
+    [InlineData("http")]
+    [InlineData("mlflow-artifacts")]
+    public async Task Credentials_go_to_the_tracking_server_only_never_to_another_host_an_artifact_URI_names(string form)
+    {
+        await using var elsewhere = await MLflowStandIn.StartAsync();
+        var artifacts = elsewhere.RegisterModelVersion("elsewhere", "1", ModelFiles(ShuffleNet));
+        var source = form == "http"
+            ? artifacts.AbsoluteUri
+            : $"mlflow-artifacts://{artifacts.Authority}{artifacts.AbsolutePath["/api/2.0/mlflow-artifacts/artifacts".Length..]}";
+        _mlflow.RequiredAuthorization = "Bearer right";
+        _mlflow.RegisterModelVersionAt("classifier", "3", source);
+        await using var services = Services("models:/classifier/3", ("MLFLOW_TRACKING_TOKEN", "right"));
+
+        var files = await services.Get<RegisteredModelSource>().DownloadAsync(CancellationToken.None);
+
+        Assert.Equal(ShuffleNet, await File.ReadAllBytesAsync(files.ModelPath));
+        await elsewhere.WaitForAsync(calls => calls.Any(call => call.Path.EndsWith("/model.onnx", StringComparison.Ordinal)));
+        Assert.NotEmpty(_mlflow.Calls);
+        Assert.All(_mlflow.Calls, call => Assert.Equal("Bearer right", call.Authorization));
+        Assert.NotEmpty(elsewhere.Calls);
+        Assert.All(elsewhere.Calls, call => Assert.Null(call.Authorization));
+    }
+
+    [Fact]
+    public async Task A_plain_http_artifact_host_off_loopback_is_refused_before_any_connection()
+    {
+        _mlflow.RegisterModelVersionAt("classifier", "3", "http://artifacts.example/api/2.0/mlflow-artifacts/artifacts/0/models/m-1/artifacts");
+        await using var services = Services("models:/classifier@champion");
+
+        var error = await Assert.ThrowsAsync<ModelUnavailableException>(
+            () => services.Get<RegisteredModelSource>().FetchVersionAsync("3", CancellationToken.None));
+
+        Assert.Equal(ModelMetrics.Outcomes.DownloadFailed, error.Outcome);
+        Assert.Contains("http://artifacts.example is plain http", error.Message, StringComparison.Ordinal);
+        Assert.IsType<MLflowTransportRefusedException>(error.InnerException);
+    }
+
+    [Fact]
+    public async Task A_download_is_stopped_at_the_listed_size()
+    {
+        _mlflow.RegisterModelVersion("classifier", "3", ModelFiles(ShuffleNet));
+        _mlflow.OversizeDownloadsOf = "model.onnx";
+        await using var services = Services("models:/classifier@champion");
+
+        var error = await Assert.ThrowsAsync<ModelUnavailableException>(
+            () => services.Get<RegisteredModelSource>().FetchVersionAsync("3", CancellationToken.None));
+
+        Assert.Equal(ModelMetrics.Outcomes.DownloadFailed, error.Outcome);
+        Assert.Contains($"model.onnx came with more than the {ShuffleNet.Length} bytes expected", error.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFiles(services.CacheDirectory, "*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task A_download_that_stalls_is_given_up_at_MODEL_DOWNLOAD_TIMEOUT_SECONDS()
+    {
+        _mlflow.RegisterModelVersion("classifier", "3", ModelFiles(ShuffleNet));
+        _mlflow.StallDownloadsOf = "model.onnx";
+        await using var services = Services("models:/classifier@champion", ("MODEL_DOWNLOAD_TIMEOUT_SECONDS", "30"));
+
+        var fetch = services.Get<RegisteredModelSource>().FetchVersionAsync("3", CancellationToken.None);
+        await Harness.Eventually.WaitAsync(() => _mlflow.Stalled == 1 || fetch.IsCompleted, "the download never began");
+        Assert.False(fetch.IsCompleted);
+        services.Clock.Advance(TimeSpan.FromSeconds(30));
+
+        var error = await Assert.ThrowsAsync<ModelUnavailableException>(() => fetch);
+        Assert.Equal(ModelMetrics.Outcomes.DownloadFailed, error.Outcome);
+        Assert.Contains("did not finish within MODEL_DOWNLOAD_TIMEOUT_SECONDS (30 s)", error.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFiles(services.CacheDirectory, "*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task The_cache_is_keyed_by_tracking_server_so_another_registry_never_gets_this_one_s_file()
+    {
+        await using var other = await MLflowStandIn.StartAsync();
+        var cache = Directory.CreateTempSubdirectory("ic-shared-cache-").FullName;
+        var mobileNet = await File.ReadAllBytesAsync(SharedModels.MobileNet);
+        _mlflow.RegisterModelVersion("classifier", "1", ModelFiles(ShuffleNet));
+        other.RegisterModelVersion("classifier", "1", ModelFiles(mobileNet));
+        try
+        {
+            await using var here = new MLflowServices(_mlflow.BaseAddress, new Dictionary<string, string?> { ["MODEL_URI"] = "models:/classifier/1", ["MODEL_CACHE_DIR"] = cache });
+            await using var there = new MLflowServices(other.BaseAddress, new Dictionary<string, string?> { ["MODEL_URI"] = "models:/classifier/1", ["MODEL_CACHE_DIR"] = cache });
+
+            var fromHere = await here.Get<RegisteredModelSource>().DownloadAsync(CancellationToken.None);
+            var fromThere = await there.Get<RegisteredModelSource>().DownloadAsync(CancellationToken.None);
+
+            Assert.Equal(ShuffleNet, await File.ReadAllBytesAsync(fromHere.ModelPath));
+            Assert.Equal(mobileNet, await File.ReadAllBytesAsync(fromThere.ModelPath));
+            Assert.NotEqual(fromHere.ModelPath, fromThere.ModelPath);
+            await other.WaitForAsync(calls => calls.Any(call => call.Path.EndsWith("/model.onnx", StringComparison.Ordinal)));
+            Assert.Single(other.Calls, call => call.Path.EndsWith("/model.onnx", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(cache, recursive: true);
+        }
     }
 
     private MLflowServices Services(string modelUri, params (string Key, string Value)[] settings)

@@ -1,3 +1,4 @@
+using ImageClassifier.Failures;
 using ImageClassifier.Imaging;
 using ImageClassifier.Inference;
 
@@ -27,6 +28,9 @@ public sealed class FakeClassifier : IClassifier
     public int ClassCount => 1000;
 
     public ModelSignature Signature { get; } = new("input", [-1, 3, 224, 224], "output", [-1, 1000]);
+
+    /// <summary>One model that is never swapped: a lease that counts nothing.</summary>
+    public ModelLease Acquire() => IsReady ? new ModelLease(this) : throw Problems.NotReady.Failure("The fake model is not ready.");
 
     public Task<float[]> InferLogitsAsync(ReadOnlyMemory<float> tensors, int batchSize, CancellationToken cancellationToken) =>
         Task.FromResult(new float[batchSize * ClassCount]);
