@@ -75,7 +75,7 @@ public sealed class InferenceOptions
     /// new version is loaded beside the one serving and swapped in. 0: the alias is resolved once.
     /// </summary>
     [ConfigurationKeyName("MODEL_REFRESH_SECONDS")]
-    [Range(0, 86400, ErrorMessage = "MODEL_REFRESH_SECONDS must be between 0 (off) and 86400.")]
+    [SettingRange(0, 86400, ErrorMessage = "MODEL_REFRESH_SECONDS must be between 0 (off) and 86400.")]
     public int ModelRefreshSeconds { get; set; } = DefaultModelRefreshSeconds;
 
     public TimeSpan ModelRefreshInterval => TimeSpan.FromSeconds(ModelRefreshSeconds);

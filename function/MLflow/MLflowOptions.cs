@@ -71,7 +71,7 @@ public sealed class MLflowOptions : IValidatableObject
     /// logged, with a tag saying why), so the queue's memory is bounded whatever the images weigh.
     /// </summary>
     [ConfigurationKeyName("MLFLOW_QUEUE_MAX_BYTES")]
-    [Range(0, 1L << 32, ErrorMessage = "MLFLOW_QUEUE_MAX_BYTES must be between 0 (no images queued) and 4294967296.")]
+    [SettingRange(0, 1L << 32, ErrorMessage = "MLFLOW_QUEUE_MAX_BYTES must be between 0 (no images queued) and 4294967296.")]
     public long QueueMaxBytes { get; set; } = DefaultQueueMaxBytes;
 
     /// <summary>
@@ -83,7 +83,7 @@ public sealed class MLflowOptions : IValidatableObject
 
     /// <summary>The longest a registered model version's files may take to download, all of them.</summary>
     [ConfigurationKeyName("MODEL_DOWNLOAD_TIMEOUT_SECONDS")]
-    [Range(1, 86400, ErrorMessage = "MODEL_DOWNLOAD_TIMEOUT_SECONDS must be between 1 and 86400.")]
+    [SettingRange(1, 86400, ErrorMessage = "MODEL_DOWNLOAD_TIMEOUT_SECONDS must be between 1 and 86400.")]
     public int ModelDownloadTimeoutSeconds { get; set; } = DefaultModelDownloadTimeoutSeconds;
 
     public TimeSpan ModelDownloadTimeout => TimeSpan.FromSeconds(ModelDownloadTimeoutSeconds);
