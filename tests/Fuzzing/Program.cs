@@ -18,8 +18,8 @@ switch (args)
         ImageDecodingTarget? decoding = null;
         Fuzzer.Run(stream =>
         {
-            decoding ??= new ImageDecodingTarget(ImageDecodingTarget.FuzzingMaxImagePixels);
-            decoding.Run(ReadAll(stream));
+            decoding ??= new ImageDecodingTarget();
+            decoding.RunAsync(ReadAll(stream), CancellationToken.None).GetAwaiter().GetResult();
         });
         return 0;
     case ["seeds", var testImages, var eventSeeds, var imageSeeds]:

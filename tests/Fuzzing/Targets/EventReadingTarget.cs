@@ -1,3 +1,4 @@
+using System.Globalization;
 using ImageClassifier.Delivery;
 using ImageClassifier.Edge;
 using ImageClassifier.Failures;
@@ -11,9 +12,9 @@ using Microsoft.Extensions.Options;
 namespace ImageClassifier.Fuzzing;
 
 /// <summary>
-/// The edge's reading path on one request: recognise the form, read the body within its limit,
-/// bind the CloudEvent (binary or structured mode), parse the JSON that names the image and
-/// check its URL. A failure the caller caused is a <see cref="ClassificationException"/>;
+/// The edge's reading path on one request (or each event of a batch): recognise the form, read the body within its limit
+/// and the memory budget, bind the CloudEvent (binary or structured mode) within the attribute
+/// and envelope limits, parse the JSON that names the image and check its URL. A failure the caller caused is a <see cref="ClassificationException"/>;
 /// anything else escaping is a bug, and the fuzzer's crash.
 /// </summary>
 internal sealed class EventReadingTarget
@@ -22,11 +23,17 @@ internal sealed class EventReadingTarget
 
     private readonly UrlPolicy urlPolicy;
 
-    /// <summary>The edge's services as the function registers them, over a memory budget of 1 GiB.</summary>
+    /// <summary>
+    /// Small enough that a fuzzed body can outgrow it, so the budget's refusal (413
+    /// too-large-for-memory) is a path the fuzzer reaches; every seed fits.
+    /// </summary>
+    public const long FuzzingMemoryBudgetBytes = 1024 * 1024;
+
+    /// <summary>The edge's services as the function registers them, over a memory budget of <see cref="FuzzingMemoryBudgetBytes"/>.</summary>
     public EventReadingTarget()
     {
         var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["MEMORY_BUDGET_BYTES"] = "1073741824" })
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["MEMORY_BUDGET_BYTES"] = FuzzingMemoryBudgetBytes.ToString(CultureInfo.InvariantCulture) })
             .Build();
         var services = new ServiceCollection()
             .AddLogging()
@@ -57,12 +64,34 @@ internal sealed class EventReadingTarget
         context.Request.Body = new MemoryStream(input.Body, writable: false);
         try
         {
-            using var incoming = await reader.ReadAsync(context.Request, cancellationToken);
-            if (incoming.IsOwnReply)
+            if (RequestReader.Recognise(context.Request) == RequestForm.Batch)
             {
-                return "own-reply";
+                var (entries, body) = await reader.ReadBatchAsync(context.Request, cancellationToken);
+                using (body)
+                {
+                    // Each entry is judged on its own, as the function answers it: the first refusal is the outcome.
+                    return entries.Select(entry => entry.Failure?.Type.Slug ?? Judge(entry.Incoming!)).FirstOrDefault(outcome => outcome != "accepted") ?? "accepted";
+                }
             }
 
+            using var incoming = await reader.ReadAsync(context.Request, cancellationToken);
+            return Judge(incoming);
+        }
+        catch (ClassificationException failure)
+        {
+            return failure.Type.Slug;
+        }
+    }
+
+    private string Judge(IncomingRequest incoming)
+    {
+        if (incoming.IsOwnReply)
+        {
+            return "own-reply";
+        }
+
+        try
+        {
             if (incoming.Request.Url is { } url)
             {
                 urlPolicy.Check(url);

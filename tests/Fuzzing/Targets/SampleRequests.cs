@@ -4,7 +4,11 @@ using ImageClassifier.Edge;
 
 namespace ImageClassifier.Fuzzing;
 
-/// <summary>One valid request of every form the edge reads: the fuzzer's event seeds and the property tests' starting points.</summary>
+/// <summary>
+/// One valid request of every form the edge reads, and requests at the edge's attribute limits
+/// (an id of MAX_ATTRIBUTE_BYTES, 32 extensions, W3C trace context): the fuzzer's event seeds and
+/// the property tests' starting points.
+/// </summary>
 internal static class SampleRequests
 {
     public const string UrlJson = """{"url":"https://example.com/cat.jpg","topK":3}""";
@@ -26,6 +30,12 @@ internal static class SampleRequests
             $$"""{"specversion":"1.0","id":"1","source":"urn:test","type":"dev.test.classify","time":"2026-11-26T11:00:00Z","dataschema":"https://example.com/schema","datacontenttype":"application/json","myext":"x","data":{{UrlJson}}}"""));
         yield return ("structured-image", Input(MediaTypes.StructuredCloudEventJson + "; charset=utf-8", [],
             $$"""{"specversion":"1.0","id":"2","source":"urn:test","type":"dev.test.classify","datacontenttype":"image/png","data_base64":"{{base64}}"}"""));
+        yield return ("binary-trace-context", Input("application/json",
+            [.. BinaryModeHeaders, ("ce-traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"), ("ce-tracestate", "congo=t61rcWkgMzE,rojo=00f067aa0ba902b7")], UrlJson));
+        yield return ("binary-id-at-limit", Input("application/json",
+            [("ce-specversion", "1.0"), ("ce-id", new string('i', EdgeOptions.DefaultMaxAttributeBytes)), .. BinaryModeHeaders[2..]], UrlJson));
+        yield return ("binary-extensions-at-limit", Input("application/json",
+            [.. BinaryModeHeaders, .. Enumerable.Range(0, AttributeLimits.MaxExtensions).Select(n => ($"ce-ext{n}", "x"))], UrlJson));
         yield return ("batch", Input("application/cloudevents-batch+json", [],
             """[{"specversion":"1.0","id":"1","source":"urn:test","type":"dev.test.classify","data":{"url":"https://example.com/a.jpg"}}]"""));
     }
