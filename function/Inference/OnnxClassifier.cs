@@ -164,7 +164,11 @@ public sealed class OnnxClassifier(IOptions<InferenceOptions> options, ILogger<O
         log.LogInformation("Model {Model} version {Version} (sha256 {Sha256}) closed after its last request; {Open} session(s) open",
             model.Model.Name, model.Model.Version ?? "(none)", model.Model.Sha256, open);
 
-        // ONNX Runtime's freed arenas stay in the C heap unless given back: without this, every swap would leave a few MB resident.
+        // A swap is rare, and what the old model leaves behind would otherwise stay resident: the
+        // GC's grown heap (measured under traffic: about 30 MiB more after ten swaps, under the
+        // native publish 1.2-1.3x the RSS after the first) and ONNX Runtime's freed arenas in the
+        // C heap. One blocking collection that decommits, then the C heap's trim, return both.
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         NativeHeap.Trim();
     }
 

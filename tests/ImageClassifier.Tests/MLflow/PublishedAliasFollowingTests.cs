@@ -28,7 +28,6 @@ public sealed class PublishedAliasFollowingTests(ITestOutputHelper output) : IAs
     private static readonly byte[] MobileNet = File.ReadAllBytes(SharedModels.MobileNet);
     private static readonly byte[] ShuffleNet = File.ReadAllBytes(SharedModels.ShuffleNet);
 
-    private readonly string _cache = Directory.CreateTempSubdirectory("ic-published-follow-").FullName;
     private MLflowStandIn _mlflow = null!;
 
     public async Task InitializeAsync()
@@ -42,7 +41,6 @@ public sealed class PublishedAliasFollowingTests(ITestOutputHelper output) : IAs
     public async Task DisposeAsync()
     {
         await _mlflow.DisposeAsync();
-        Directory.Delete(_cache, recursive: true);
     }
 
     [Fact]
@@ -52,8 +50,6 @@ public sealed class PublishedAliasFollowingTests(ITestOutputHelper output) : IAs
         {
             ["MLFLOW_TRACKING_URI"] = _mlflow.BaseAddress.AbsoluteUri,
             ["MODEL_URI"] = $"models:/{Name}@{Alias}",
-            ["MODEL_CACHE_DIR"] = _cache,
-            ["ORT_OPTIMIZED_MODEL_DIR"] = Path.Combine(_cache, "onnx"),
             ["MODEL_REFRESH_SECONDS"] = "1",
             ["MLFLOW_HTTP_REQUEST_MAX_RETRIES"] = "0",
         });
