@@ -59,7 +59,7 @@ internal sealed class RequestReader(
 
             case RequestForm.RawImage:
                 var image = await bodies.ReadAsync(request, limits.Image, cancellationToken);
-                return Owning(image, () => new IncomingRequest(RequestForm.RawImage, null, ImageRequest(image.Memory)));
+                return Owning(image, () => new IncomingRequest(RequestForm.RawImage, null, ImageRequest(image.Memory)) { Owned = image });
             case RequestForm.Batch:
                 throw new InvalidOperationException("A batch is read with ReadBatchAsync.");
             default:

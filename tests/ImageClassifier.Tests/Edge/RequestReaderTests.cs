@@ -2,6 +2,7 @@ using ImageClassifier.Delivery;
 using ImageClassifier.Edge;
 using ImageClassifier.Failures;
 using ImageClassifier.Fetching;
+using ImageClassifier.Memory;
 using ImageClassifier.Tests.Harness;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -28,6 +29,34 @@ public sealed class RequestReaderTests : IDisposable
     });
 
     private RequestReader Reader => services.Reader();
+
+    public static TheoryData<string> BodyForms => ["raw-image", "binary-image", "binary-json", "structured", "plain-json"];
+
+    [Theory]
+    [MemberData(nameof(BodyForms))]
+    public async Task Disposing_a_request_gives_its_body_back_to_the_memory_budget(string form)
+    {
+        var context = form switch
+        {
+            "raw-image" => HttpContexts.Request("image/jpeg", new byte[2048]),
+            "binary-image" => HttpContexts.Request("image/jpeg", new byte[2048]),
+            "binary-json" => HttpContexts.Request("application/json", $$"""{"url": "{{CatUrl}}"}"""),
+            "structured" => HttpContexts.Request("application/cloudevents+json", $$$"""{"specversion":"1.0","id":"e1","source":"/t","type":"t","data":{"url":"{{{CatUrl}}}"}}"""),
+            _ => HttpContexts.Request("application/json", $$"""{"url": "{{CatUrl}}"}"""),
+        };
+        if (form.StartsWith("binary", StringComparison.Ordinal))
+        {
+            AddHeaders(context, EventHeaders);
+        }
+
+        var budget = services.GetRequiredService<MemoryBudget>();
+        var incoming = await Reader.ReadAsync(context.Request, CancellationToken.None);
+        Assert.NotNull(incoming.Request);
+
+        incoming.Dispose();
+
+        Assert.Equal(0, budget.Reserved);
+    }
 
     [Fact]
     public async Task Binary_mode_json_names_the_url_and_top_k()
