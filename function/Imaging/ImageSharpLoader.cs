@@ -68,7 +68,18 @@ internal sealed class ImageSharpLoader : IImageLoader
             throw ImageFailures.TooManyPixels(info.Width, info.Height, maxPixels);
         }
 
-        return new ImageHeader(info.Width, info.Height, DecodeCost.Of(info, format, content.Span), content)
+        long cost;
+        try
+        {
+            // Reading the EXIF orientation parses the profile, which throws on a malformed one.
+            cost = DecodeCost.Of(info, format, content.Span);
+        }
+        catch (Exception exception) when (IsDecoderFailure(exception))
+        {
+            throw ImageFailures.FromDecoder(exception);
+        }
+
+        return new ImageHeader(info.Width, info.Height, cost, content)
         {
             Opaque = IsOpaque(info, format),
         };

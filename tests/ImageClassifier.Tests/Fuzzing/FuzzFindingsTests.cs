@@ -5,7 +5,8 @@ namespace ImageClassifier.Tests.Fuzzing;
 /// <summary>
 /// Every input with which AFL++ crashed a fuzzing target (tests/Fuzzing/regressions/&lt;target&gt;),
 /// replayed through the same target code, and the bugs they showed, written out: each must now
-/// end in a refusal the edge answers with a 4xx, never an exception.
+/// end in a refusal the edge answers with a 4xx, never an exception. (Three JPEGs whose EXIF
+/// profile is malformed threw from the decode-cost estimate, before the decoder's own handling.)
 /// </summary>
 public sealed class FuzzFindingsTests
 {
@@ -20,6 +21,19 @@ public sealed class FuzzFindingsTests
         var outcome = await new EventReadingTarget().RunAsync(input, CancellationToken.None);
 
         Assert.Contains(outcome, new[] { "invalid-cloudevent", "invalid-request" });
+    }
+
+    public static TheoryData<string> ImageFindings => Findings("images");
+
+    [Theory]
+    [MemberData(nameof(ImageFindings))]
+    public async Task An_image_finding_is_refused_as_a_corrupt_image(string name)
+    {
+        var image = await File.ReadAllBytesAsync(PathOf("images", name));
+
+        var outcome = await new ImageDecodingTarget().RunAsync(image, CancellationToken.None);
+
+        Assert.Equal("image-corrupt", outcome);
     }
 
     [Theory]
