@@ -3,7 +3,6 @@ using ImageClassifier.Delivery;
 using ImageClassifier.Edge;
 using ImageClassifier.Failures;
 using ImageClassifier.Fetching;
-using ImageClassifier.Memory;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -35,15 +34,7 @@ internal sealed class EventReadingTarget
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["MEMORY_BUDGET_BYTES"] = FuzzingMemoryBudgetBytes.ToString(CultureInfo.InvariantCulture) })
             .Build();
-        var services = new ServiceCollection()
-            .AddLogging()
-            .AddSingleton(TimeProvider.System)
-            .AddFunction(configuration)
-            .AddEdge(configuration)
-            .AddDelivery(configuration)
-            .AddImageFetching(configuration)
-            .AddMemoryBudget(configuration)
-            .BuildServiceProvider();
+        var services = ReadingServices.Build(configuration, TimeProvider.System);
         reader = services.GetRequiredService<RequestReader>();
         urlPolicy = new UrlPolicy(services.GetRequiredService<IOptions<FetchOptions>>().Value, services.GetRequiredService<FetchMetrics>());
     }

@@ -2,7 +2,6 @@ using ImageClassifier.Delivery;
 using ImageClassifier.Edge;
 using ImageClassifier.Failures;
 using ImageClassifier.Fetching;
-using ImageClassifier.Memory;
 using ImageClassifier.Tests.Harness;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -49,7 +48,7 @@ public sealed class RequestReaderTests : IDisposable
             AddHeaders(context, EventHeaders);
         }
 
-        var budget = services.GetRequiredService<MemoryBudget>();
+        var budget = services.Budget();
         var incoming = await Reader.ReadAsync(context.Request, CancellationToken.None);
         Assert.NotNull(incoming.Request);
 

@@ -1,6 +1,5 @@
-using ImageClassifier.Delivery;
 using ImageClassifier.Edge;
-using ImageClassifier.Fetching;
+using ImageClassifier.Fuzzing;
 using ImageClassifier.Memory;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,15 +19,7 @@ public static class EdgeServices
             .AddInMemoryCollection(new Dictionary<string, string?> { ["MEMORY_BUDGET_BYTES"] = "1073741824" })
             .AddInMemoryCollection(settings ?? new Dictionary<string, string?>())
             .Build();
-        return new ServiceCollection()
-            .AddLogging()
-            .AddSingleton(timeProvider ?? TimeProvider.System)
-            .AddFunction(configuration)
-            .AddEdge(configuration)
-            .AddDelivery(configuration)
-            .AddImageFetching(configuration)
-            .AddMemoryBudget(configuration)
-            .BuildServiceProvider();
+        return ReadingServices.Build(configuration, timeProvider ?? TimeProvider.System);
     }
 
     internal static RequestReader Reader(this ServiceProvider services) => services.GetRequiredService<RequestReader>();
