@@ -5,8 +5,8 @@ using ImageClassifier.Delivery;
 using ImageClassifier.Edge;
 using ImageClassifier.Fetching;
 using ImageClassifier.Inference;
-using Microsoft.AspNetCore.Http;
 using ImageClassifier.Memory;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -26,7 +26,7 @@ public class CloudEventBenchmarks
 
     private static readonly byte[] UrlBody = Encoding.UTF8.GetBytes("""{"url":"https://images.example.com/cat.jpg","topK":5}""");
 
-    private readonly CloudEventHttpBinding binding = new();
+    private readonly CloudEventHttpBinding binding = new(new AttributeLimits(Options.Create(new EdgeOptions())));
     private readonly ReplyBuilder replies = new(Options.Create(new FunctionOptions()), TimeProvider.System);
     private readonly ClassificationResult result = new(
         new Uri("https://images.example.com/cat.jpg"),
