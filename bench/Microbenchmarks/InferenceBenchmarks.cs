@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using ImageClassifier.Inference;
+using ImageClassifier.Scheduling;
 using Microsoft.Extensions.Options;
 
 namespace ImageClassifier.Microbenchmarks;
@@ -12,6 +13,7 @@ namespace ImageClassifier.Microbenchmarks;
 public class InferenceBenchmarks
 {
     private OnnxClassifier classifier = null!;
+    private readonly CpuWorkers cpu = new(Options.Create(new CpuWorkOptions()));
     private float[] tensors = null!;
 
     [Params(1, 2)]
@@ -23,7 +25,7 @@ public class InferenceBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        classifier = new OnnxClassifier(Options.Create(new InferenceOptions { IntraOpThreads = IntraOpThreads }));
+        classifier = new OnnxClassifier(Options.Create(new InferenceOptions { IntraOpThreads = IntraOpThreads }), cpu);
         var bundle = BenchAssets.MobileNet();
         classifier.LoadAsync(bundle, CancellationToken.None).GetAwaiter().GetResult();
         tensors = new float[BatchSize * bundle.Preprocessing.TensorLength];
@@ -36,7 +38,11 @@ public class InferenceBenchmarks
     }
 
     [GlobalCleanup]
-    public void Cleanup() => classifier.Dispose();
+    public void Cleanup()
+    {
+        classifier.Dispose();
+        cpu.Dispose();
+    }
 
     [Benchmark(Description = "InferLogitsAsync (batch of BatchSize)")]
     public async Task<float> Logits()

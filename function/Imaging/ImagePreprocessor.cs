@@ -1,4 +1,5 @@
 using ImageClassifier.Memory;
+using ImageClassifier.Scheduling;
 
 namespace ImageClassifier.Imaging;
 
@@ -8,7 +9,7 @@ namespace ImageClassifier.Imaging;
 /// cropped and normalised straight into pooled memory. Every caller that turns an image into a
 /// tensor (a request, a batch entry, the inference protocol, the warm-up) does it through here.
 /// </summary>
-public sealed class ImagePreprocessor(IImageLoader loader, ITensorWriter writer, MemoryBudget budget)
+public sealed class ImagePreprocessor(IImageLoader loader, ITensorWriter writer, MemoryBudget budget, CpuWorkers cpu)
 {
     /// <summary>One image's tensor, in a pooled buffer the caller disposes.</summary>
     public async Task<TensorBuffer> PrepareAsync(ReadOnlyMemory<byte> image, PreprocessingSpec spec, CancellationToken cancellationToken)
@@ -50,9 +51,17 @@ public sealed class ImagePreprocessor(IImageLoader loader, ITensorWriter writer,
     {
         var header = loader.Identify(image);
         using (await budget.ReserveAsync(header.DecodeBytes, $"Decoding the {header.Width}x{header.Height} image", cancellationToken))
-        using (var pixels = loader.Load(header))
         {
-            writer.Write(pixels, spec, destination.Span);
+            await cpu.RunAsync(static pending => pending.Preprocessor.Decode(pending.Header, pending.Spec, pending.Destination.Span),
+                new PendingDecode(this, header, spec, destination), cancellationToken);
         }
     }
+
+    private void Decode(ImageHeader header, PreprocessingSpec spec, Span<float> destination)
+    {
+        using var pixels = loader.Load(header);
+        writer.Write(pixels, spec, destination);
+    }
+
+    private readonly record struct PendingDecode(ImagePreprocessor Preprocessor, ImageHeader Header, PreprocessingSpec Spec, Memory<float> Destination);
 }

@@ -1,3 +1,5 @@
+using ImageClassifier.Scheduling;
+
 namespace ImageClassifier.Imaging;
 
 /// <summary>Registers preprocessing: the image loader (decoding with limits), the tensor writer, and the service over both.</summary>
@@ -6,6 +8,7 @@ public static class ImagingServiceCollectionExtensions
     public static IServiceCollection AddImaging(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<ImagingOptions>().Bind(configuration).ValidateOnStart<ImagingOptions, ImagingOptionsValidator>();
+        services.AddCpuWork(configuration);
         services.AddSingleton<IImageLoader, ImageSharpLoader>();
         services.AddSingleton<ITensorWriter, TensorWriter>();
         services.AddSingleton<ImagePreprocessor>();

@@ -1,3 +1,4 @@
+using ImageClassifier.Scheduling;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace ImageClassifier.Inference;
@@ -9,6 +10,7 @@ public static class InferenceServiceCollectionExtensions
     {
         services.AddOptions<InferenceOptions>().Bind(configuration).ValidateOnStart<InferenceOptions, InferenceOptionsValidator>();
         services.AddMetrics();
+        services.AddCpuWork(configuration);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ModelMetrics>();
         services.AddSingleton<ModelBundleResolver>();

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.InteropServices;
 using ImageClassifier.Imaging;
+using ImageClassifier.Scheduling;
 using Microsoft.ML.OnnxRuntime;
 
 namespace ImageClassifier.Inference;
@@ -17,16 +18,18 @@ internal sealed class LoadedModel : IModelSession
     private readonly InferenceSession session;
     private readonly RunOptions runOptions = new();
     private readonly SemaphoreSlim runSlots;
+    private readonly CpuWorkers cpu;
     private readonly Action<LoadedModel> closed;
     private readonly string[] inputNames;
     private readonly string[] outputNames;
     private int references = 1;
     private IDisposable? heldUntilClosed;
 
-    private LoadedModel(InferenceSession session, ModelBundle bundle, ModelInfo info, ModelSignature signature, SemaphoreSlim runSlots, Action<LoadedModel> closed)
+    private LoadedModel(InferenceSession session, ModelBundle bundle, ModelInfo info, ModelSignature signature, SemaphoreSlim runSlots, CpuWorkers cpu, Action<LoadedModel> closed)
     {
         this.session = session;
         this.runSlots = runSlots;
+        this.cpu = cpu;
         this.closed = closed;
         Bundle = bundle;
         Model = info;
@@ -56,7 +59,7 @@ internal sealed class LoadedModel : IModelSession
     /// </summary>
     /// <exception cref="ModelUnavailableException">The signature does not fit (<c>invalid_model</c>).</exception>
     public static LoadedModel Create(
-        InferenceSession session, ModelBundle bundle, ModelInfo info, SemaphoreSlim runSlots, Action<LoadedModel> closed)
+        InferenceSession session, ModelBundle bundle, ModelInfo info, SemaphoreSlim runSlots, CpuWorkers cpu, Action<LoadedModel> closed)
     {
         var (inputName, input) = session.InputMetadata.Single();
         var (outputName, output) = session.OutputMetadata.First();
@@ -77,7 +80,7 @@ internal sealed class LoadedModel : IModelSession
         }
 
         var signature = new ModelSignature(inputName, [.. dims.Select(d => (long)d)], outputName, [.. output.Dimensions.Select(d => (long)d)]);
-        return new LoadedModel(session, bundle, info, signature, runSlots, closed);
+        return new LoadedModel(session, bundle, info, signature, runSlots, cpu, closed);
     }
 
     /// <summary>A new reference, or false when the session is already closing (the caller reads the current model again).</summary>
@@ -185,13 +188,13 @@ internal sealed class LoadedModel : IModelSession
         closed(this);
     }
 
-    /// <summary>Runs once a slot is free; the run itself is CPU work on the caller's thread.</summary>
+    /// <summary>Runs once a slot is free, on the CPU work threads (ONNX Runtime runs on its caller's thread).</summary>
     private async Task RunInSlotAsync(ReadOnlyMemory<float> tensors, int batchSize, Memory<float> logits, CancellationToken cancellationToken)
     {
         await runSlots.WaitAsync(cancellationToken);
         try
         {
-            Run(tensors, batchSize, logits);
+            await cpu.RunAsync(static run => run.Model.Run(run.Tensors, run.BatchSize, run.Logits), new PendingRun(this, tensors, batchSize, logits), cancellationToken);
         }
         finally
         {
@@ -209,4 +212,6 @@ internal sealed class LoadedModel : IModelSession
         using var outputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, logits, [batchSize, ClassCount]);
         session.Run(runOptions, inputNames, [inputValue], outputNames, [outputValue]);
     }
+
+    private readonly record struct PendingRun(LoadedModel Model, ReadOnlyMemory<float> Tensors, int BatchSize, Memory<float> Logits);
 }

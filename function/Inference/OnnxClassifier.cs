@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using ImageClassifier.Failures;
 using ImageClassifier.Imaging;
 using ImageClassifier.Memory;
+using ImageClassifier.Scheduling;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.ML.OnnxRuntime;
@@ -17,7 +18,7 @@ namespace ImageClassifier.Inference;
 /// a request beyond them awaits a slot, and gives it up if it is cancelled while waiting. Inputs
 /// and outputs are ONNX Runtime values over the caller's (pooled) memory, so a run copies nothing.
 /// </summary>
-public sealed class OnnxClassifier(IOptions<InferenceOptions> options, ILogger<OnnxClassifier>? logger = null) : IClassifier, IDisposable
+public sealed class OnnxClassifier(IOptions<InferenceOptions> options, CpuWorkers cpu, ILogger<OnnxClassifier>? logger = null) : IClassifier, IDisposable
 {
     private readonly SemaphoreSlim runSlots = new(options.Value.MaxConcurrentRuns, options.Value.MaxConcurrentRuns);
     private readonly ILogger log = (ILogger?)logger ?? NullLogger.Instance;
@@ -93,7 +94,7 @@ public sealed class OnnxClassifier(IOptions<InferenceOptions> options, ILogger<O
         LoadedModel loaded;
         try
         {
-            loaded = LoadedModel.Create(session, bundle, new ModelInfo(bundle.Name, sha256, bundle.Version), runSlots, Closed);
+            loaded = LoadedModel.Create(session, bundle, new ModelInfo(bundle.Name, sha256, bundle.Version), runSlots, cpu, Closed);
         }
         catch
         {

@@ -119,7 +119,7 @@ public sealed class BatchedInferenceTests : IAsyncLifetime
 
     private static ImageSharpLoader Loader() => new(Options.Create(new ImagingOptions()));
 
-    private static OnnxClassifier New(InferenceOptions options) => new(Options.Create(options));
+    private static OnnxClassifier New(InferenceOptions options) => new(Options.Create(options), TestCpuWorkers.Shared);
 
     private static Task<ModelBundle> MobileNetAsync() =>
         new ModelBundleResolver(Options.Create(new InferenceOptions()), []).ResolveAsync(CancellationToken.None);

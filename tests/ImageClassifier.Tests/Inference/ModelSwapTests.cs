@@ -16,7 +16,7 @@ public sealed class ModelSwapTests : IDisposable
     private readonly string directory = Directory.CreateTempSubdirectory("ic-swap-").FullName;
     private readonly OnnxClassifier classifier;
 
-    public ModelSwapTests() => classifier = new OnnxClassifier(Options.Create(new InferenceOptions { OptimizedModelDirectory = directory }));
+    public ModelSwapTests() => classifier = new OnnxClassifier(Options.Create(new InferenceOptions { OptimizedModelDirectory = directory }), TestCpuWorkers.Shared);
 
     public void Dispose()
     {

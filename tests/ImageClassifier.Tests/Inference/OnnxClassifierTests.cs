@@ -1,6 +1,7 @@
 using ImageClassifier.Failures;
 using ImageClassifier.Imaging;
 using ImageClassifier.Inference;
+using ImageClassifier.Tests.Harness;
 using Microsoft.Extensions.Options;
 
 namespace ImageClassifier.Tests.Inference;
@@ -117,7 +118,7 @@ public class OnnxClassifierTests
         Assert.Equal("MODEL_URI and MODEL_PATH name 2 models: set only one.", error.Message);
     }
 
-    private static OnnxClassifier NewClassifier() => new(Options.Create(new InferenceOptions()));
+    private static OnnxClassifier NewClassifier() => new(Options.Create(new InferenceOptions()), TestCpuWorkers.Shared);
 
     /// <summary>A registry the settings ask for, which must never be asked for the files here.</summary>
     private sealed class RequestedSource : IModelSource

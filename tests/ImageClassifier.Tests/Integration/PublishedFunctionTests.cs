@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using ImageClassifier.Observability;
@@ -41,6 +42,59 @@ public class PublishedFunctionTests
         var ready = function.Output.Split('\n').Single(line => line.Contains("ms after launch", StringComparison.Ordinal));
         Assert.Contains("(native AOT, server GC True, spin limit 0)", ready, StringComparison.Ordinal);
         Assert.All(Enum.GetNames<StartupStage>(), stage => Assert.Contains(stage + " ", ready, StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// Decoding and inference run on the CPU work threads, one a core, and not on the thread pool
+    /// that serves the network (bench/README.md, "Cheap refusals"): while the process classifies,
+    /// those threads take most of its CPU.
+    /// </summary>
+    [Fact]
+    public async Task The_published_process_decodes_and_classifies_on_its_CPU_work_threads()
+    {
+        await using var function = await PublishedFunction.StartAsync(new Dictionary<string, string>());
+        using var client = new HttpClient();
+        await function.WaitUntilReadyAsync(client);
+        var before = ThreadTicks(function.ProcessId);
+
+        for (var request = 0; request < 40; request++)
+        {
+            using var reply = await client.PostAsync(function.BaseAddress, Replies.ImageContent("coffee.png"));
+            Assert.Equal("espresso", Replies.Labels(Replies.DataOf(await Replies.ReadEventAsync(reply)))[0]);
+        }
+
+        var after = ThreadTicks(function.ProcessId);
+        var workers = after.Where(thread => thread.Value.Name == "CPU work").Select(thread => thread.Key).ToList();
+        long Spent(bool onWorkers) => after
+            .Where(thread => workers.Contains(thread.Key) == onWorkers)
+            .Sum(thread => thread.Value.Ticks - (before.TryGetValue(thread.Key, out var earlier) ? earlier.Ticks : 0));
+        Assert.Equal(Environment.ProcessorCount, workers.Count);
+        Assert.True(Spent(onWorkers: true) > Spent(onWorkers: false),
+            $"The CPU work threads spent {Spent(onWorkers: true)} ticks on 40 classifications, the other threads {Spent(onWorkers: false)}.");
+    }
+
+    /// <summary>Each thread's name and CPU time (user + system, in clock ticks), from /proc.</summary>
+    private static Dictionary<int, (string Name, long Ticks)> ThreadTicks(int processId)
+    {
+        var threads = new Dictionary<int, (string Name, long Ticks)>();
+        foreach (var task in Directory.EnumerateDirectories($"/proc/{processId}/task"))
+        {
+            try
+            {
+                // The name in stat may hold spaces: the fields that follow start after its closing parenthesis.
+                var stat = File.ReadAllText(Path.Combine(task, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                var name = File.ReadAllText(Path.Combine(task, "comm")).TrimEnd('\n');
+                threads[int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture)] =
+                    (name, long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture));
+            }
+            catch (IOException)
+            {
+                // The thread ended between the listing and the read.
+            }
+        }
+
+        return threads;
     }
 
     /// <summary>

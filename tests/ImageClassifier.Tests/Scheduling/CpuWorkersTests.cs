@@ -1,0 +1,139 @@
+using ImageClassifier.Scheduling;
+using ImageClassifier.Tests.Harness;
+using Microsoft.Extensions.Options;
+
+namespace ImageClassifier.Tests.Scheduling;
+
+/// <summary>
+/// The CPU work threads: work runs on them, never more at once than there are threads, in
+/// arrival order; the caller resumes on the thread pool; cancelled work does not run; a failure
+/// reaches its caller and the thread goes on.
+/// </summary>
+public sealed class CpuWorkersTests : IDisposable
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    private readonly ManualResetEventSlim gate = new();
+
+    public void Dispose() => gate.Dispose();
+
+    [Fact]
+    public async Task Work_runs_on_a_CPU_work_thread_and_its_caller_resumes_on_the_thread_pool()
+    {
+        using var workers = Workers(threads: 2);
+
+        var ranOn = await workers.RunAsync(static _ => (Thread.CurrentThread.Name, Thread.CurrentThread.IsThreadPoolThread), 0, CancellationToken.None);
+
+        Assert.Equal(("CPU work", false), ranOn);
+        Assert.NotEqual("CPU work", Thread.CurrentThread.Name);
+    }
+
+    [Fact]
+    public async Task No_more_work_runs_at_once_than_there_are_threads()
+    {
+        using var workers = Workers(threads: 2);
+        var running = 0;
+        var mostAtOnce = 0;
+        var all = Enumerable.Range(0, 8).Select(index => workers.RunAsync(_ =>
+        {
+            InterlockedMax(ref mostAtOnce, Interlocked.Increment(ref running));
+            gate.Wait(Patience);
+            Interlocked.Decrement(ref running);
+        }, index, CancellationToken.None)).ToList();
+
+        await Eventually.WaitAsync(() => Volatile.Read(ref running) == 2, "Two items never ran at once.");
+        gate.Set();
+        await Task.WhenAll(all).WaitAsync(Patience);
+
+        Assert.Equal(2, mostAtOnce);
+    }
+
+    [Fact]
+    public async Task Work_starts_in_arrival_order()
+    {
+        using var workers = Workers(threads: 1);
+        var started = new List<int>();
+        var blocker = workers.RunAsync(_ => gate.Wait(Patience), 0, CancellationToken.None);
+        var all = Enumerable.Range(1, 6).Select(index => workers.RunAsync(started.Add, index, CancellationToken.None)).ToList();
+
+        gate.Set();
+        await Task.WhenAll(all).WaitAsync(Patience);
+
+        Assert.Equal([1, 2, 3, 4, 5, 6], started);
+        Assert.True(blocker.IsCompletedSuccessfully);
+    }
+
+    [Fact]
+    public async Task Work_cancelled_while_it_waits_does_not_run_and_its_task_is_cancelled()
+    {
+        using var workers = Workers(threads: 1);
+        var blocker = workers.RunAsync(_ => gate.Wait(Patience), 0, CancellationToken.None);
+        using var cancellation = new CancellationTokenSource();
+        var ran = false;
+        var waiting = workers.RunAsync(_ => ran = true, 0, cancellation.Token);
+
+        await cancellation.CancelAsync();
+        gate.Set();
+
+        await blocker.WaitAsync(Patience);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting.WaitAsync(Patience));
+        Assert.False(ran);
+    }
+
+    [Fact]
+    public async Task A_caller_already_cancelled_queues_nothing()
+    {
+        using var workers = Workers(threads: 1);
+        var ran = false;
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => workers.RunAsync(_ => ran = true, 0, new CancellationToken(canceled: true)));
+        await workers.RunAsync(static _ => 0, 0, CancellationToken.None).WaitAsync(Patience);
+
+        Assert.False(ran);
+    }
+
+    [Fact]
+    public async Task A_failure_reaches_its_caller_and_the_thread_takes_the_next_work()
+    {
+        using var workers = Workers(threads: 1);
+
+        var failed = workers.RunAsync<int, int>(static _ => throw new InvalidOperationException("decode failed"), 0, CancellationToken.None);
+        var next = workers.RunAsync(static value => value * 2, 21, CancellationToken.None);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => failed.WaitAsync(Patience));
+        Assert.Equal("decode failed", error.Message);
+        Assert.Equal(42, await next.WaitAsync(Patience));
+    }
+
+    [Fact]
+    public async Task Disposing_finishes_the_work_already_queued_and_ends_the_threads()
+    {
+        var workers = Workers(threads: 1);
+        var blocker = workers.RunAsync(_ => gate.Wait(Patience), 0, CancellationToken.None);
+        var queued = workers.RunAsync(static value => value + 1, 1, CancellationToken.None);
+
+        var disposing = Task.Run(workers.Dispose);
+        gate.Set();
+        await disposing.WaitAsync(Patience);
+
+        Assert.True(blocker.IsCompletedSuccessfully);
+        Assert.Equal(2, await queued);
+        Assert.ThrowsAny<InvalidOperationException>(() => { _ = workers.RunAsync(static value => value, 0, CancellationToken.None); });
+    }
+
+    private static CpuWorkers Workers(int threads) => new(Options.Create(new CpuWorkOptions { Threads = threads }));
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        var seen = Volatile.Read(ref target);
+        while (value > seen)
+        {
+            var previous = Interlocked.CompareExchange(ref target, value, seen);
+            if (previous == seen)
+            {
+                return;
+            }
+
+            seen = previous;
+        }
+    }
+}
