@@ -1,5 +1,6 @@
 using ImageClassifier.Delivery;
 using ImageClassifier.Edge;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
@@ -46,6 +47,9 @@ public static class FunctionHosting
             .Configure<BodyLimits>((kestrel, limits) => kestrel.Limits.MaxRequestBodySize = limits.Largest);
 
         var services = builder.Services;
+
+        // Replaces Kestrel's own factory (the last registration is the one resolved).
+        services.AddSingleton<IMemoryPoolFactory<byte>, LargeBlockMemoryPoolFactory>();
         services.AddOptions<AdmissionOptions>().Bind(builder.Configuration).ValidateOnStart<AdmissionOptions, AdmissionOptionsValidator>();
         services.AddMetrics();
         services.AddSingleton<AdmissionMetrics>();

@@ -1,0 +1,75 @@
+using System.Buffers;
+using System.Reflection;
+using ImageClassifier.Hosting;
+using ImageClassifier.Tests.Harness;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace ImageClassifier.Tests.Hosting;
+
+/// <summary>
+/// Kestrel's connection buffers: 64 KiB blocks, so a 100 KB image arrives in two reads rather
+/// than 25; a block given back is reused; only so many idle blocks are kept.
+/// </summary>
+public sealed class LargeBlockMemoryPoolTests
+{
+    [Fact]
+    public async Task Kestrels_socket_transport_takes_its_buffers_from_the_large_block_pool()
+    {
+        await using var app = new FunctionApp();
+
+        var factory = app.Services.GetRequiredService<IMemoryPoolFactory<byte>>();
+        var transport = app.Services.GetRequiredService<IOptions<SocketTransportOptions>>().Value;
+
+        // SocketTransportOptions.MemoryPoolFactory is internal: Kestrel sets it from the service above.
+        var transportFactory = typeof(SocketTransportOptions)
+            .GetProperty("MemoryPoolFactory", BindingFlags.Instance | BindingFlags.NonPublic)?.GetValue(transport);
+        Assert.IsType<LargeBlockMemoryPoolFactory>(factory);
+        Assert.Same(factory, transportFactory);
+        using var pool = factory.Create();
+        Assert.Equal(64 * 1024, pool.MaxBufferSize);
+    }
+
+    [Fact]
+    public void Every_block_is_64_KiB_whatever_is_asked_and_more_is_refused()
+    {
+        using var pool = new LargeBlockMemoryPool();
+
+        using var small = pool.Rent(1);
+        using var unspecified = pool.Rent();
+
+        Assert.Equal(64 * 1024, small.Memory.Length);
+        Assert.Equal(64 * 1024, unspecified.Memory.Length);
+        Assert.Throws<ArgumentOutOfRangeException>(() => pool.Rent((64 * 1024) + 1));
+    }
+
+    [Fact]
+    public void A_block_given_back_is_lent_again_and_giving_it_back_twice_lends_it_once()
+    {
+        using var pool = new LargeBlockMemoryPool();
+        var first = pool.Rent();
+        var memory = first.Memory;
+
+        first.Dispose();
+        first.Dispose();
+        using var again = pool.Rent();
+        using var another = pool.Rent();
+
+        Assert.True(again.Memory.Span.Overlaps(memory.Span), "The returned block was not lent again.");
+        Assert.False(another.Memory.Span.Overlaps(memory.Span), "A block given back twice was lent twice.");
+        Assert.Equal(0, pool.IdleBlocks);
+    }
+
+    [Fact]
+    public void No_more_idle_blocks_are_kept_than_the_limit()
+    {
+        using var pool = new LargeBlockMemoryPool();
+        var rented = Enumerable.Range(0, LargeBlockMemoryPool.RetainedBlocks + 10).Select(_ => pool.Rent()).ToList();
+
+        rented.ForEach(block => block.Dispose());
+
+        Assert.Equal(LargeBlockMemoryPool.RetainedBlocks, pool.IdleBlocks);
+    }
+}
