@@ -3,7 +3,8 @@
 # published function with the given environment (or the Node.js function when the label starts
 # with "node"), waits for /readyz, runs bench/LoadGenerator with the image bytes, and prints one
 # line: req/s, latency percentiles (every answer and 2xx only), refusals, the server's CPU per
-# 2xx answer (the warm-up's CPU included, so compare it only between runs of one length), and
+# 2xx answer and per answer, the load generator's CPU per answer (/usr/bin/time; the warm-up's CPU
+# is included in all three, so compare them only between runs of one length), and
 # the CPU time so far of the runtime's background JIT thread ("jit"; 0 once that thread has
 # exited, which it does when idle). Everything is on
 # 127.0.0.1, every wait is bounded, and the server's process group is stopped before it returns.
@@ -96,17 +97,21 @@ jit_ticks() {
 }
 
 before="$(ticks "$pid")"
-result="$(dotnet "$loadgen" --url "http://127.0.0.1:$port/" --body "$image" --content-type "$content_type" \
+client_cpu="$(mktemp)"
+result="$(/usr/bin/time -f '%U %S' -o "$client_cpu" dotnet "$loadgen" --url "http://127.0.0.1:$port/" --body "$image" --content-type "$content_type" \
   --concurrency "$connections" --duration "$seconds" --warmup "$warmup" | tail -n 1)"
 after="$(ticks "$pid")"
 jit="$(jit_ticks)"
-node - "$label" "$((after - before))" "$jit" "$(getconf CLK_TCK)" "$result" <<'EOF'
-const [label, cpuTicks, jitTicks, hz, json] = process.argv.slice(2);
+client="$(tail -n 1 "$client_cpu")"
+rm -f "$client_cpu"
+node - "$label" "$((after - before))" "$jit" "$(getconf CLK_TCK)" "$result" "$client" <<'EOF'
+const [label, cpuTicks, jitTicks, hz, json, client] = process.argv.slice(2);
 const r = JSON.parse(json);
 const cpuMs = (1000 * Number(cpuTicks)) / Number(hz);
 console.log(`${label}: ${r.requestsPerSecond} req/s, p50 ${r.p50Ms} p90 ${r.p90Ms} p99 ${r.p99Ms} max ${r.maxMs} ms; ` +
   `2xx ${r.ok} (p50 ${r.okP50Ms}, p99 ${r.okP99Ms} ms), refused ${r.refused} (p50 ${r.refusedP50Ms}, p99 ${r.refusedP99Ms} ms); ` +
   `errors ${JSON.stringify(r.errors)}; ` +
-  `CPU ${r.ok ? (cpuMs / r.ok).toFixed(1) : 'n/a'} ms per 2xx; jit ${(Number(jitTicks) / Number(hz)).toFixed(2)} s; ` +
+  `CPU ${r.ok ? (cpuMs / r.ok).toFixed(1) : 'n/a'} ms per 2xx, ${(1000 * cpuMs / (r.ok + r.refused)).toFixed(0)} µs per answer; ` +
+  `load generator CPU ${(1e6 * client.split(' ').reduce((sum, part) => sum + Number(part), 0) / (r.ok + r.refused)).toFixed(0)} µs per answer; jit ${(Number(jitTicks) / Number(hz)).toFixed(2)} s; ` +
   `load ${require('node:os').loadavg()[0].toFixed(2)}`);
 EOF
