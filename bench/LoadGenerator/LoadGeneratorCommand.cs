@@ -14,6 +14,7 @@ public static class LoadGeneratorCommand
     private static readonly Option<int> Concurrency = new("--concurrency", "-c") { Description = "Concurrent connections (1-256).", DefaultValueFactory = _ => 8 };
     private static readonly Option<int> Duration = new("--duration", "-d") { Description = "Measured seconds (1-600).", DefaultValueFactory = _ => 20 };
     private static readonly Option<int> Warmup = new("--warmup", "-w") { Description = "Warm-up seconds before measuring (0-300).", DefaultValueFactory = _ => 5 };
+    private static readonly Option<int> Rate = new("--rate") { Description = "Requests a second each connection starts at most (0-10000; 0: the next as soon as an answer comes back).", DefaultValueFactory = _ => 0 };
     private static readonly Option<int> Timeout = new("--timeout") { Description = "Seconds before one request counts as a timeout (1-120).", DefaultValueFactory = _ => 30 };
     private static readonly Option<DirectoryInfo> Serve = new("--serve") { Description = "Serve this folder's files on 127.0.0.1 (during the load run, or alone)." };
     private static readonly Option<int> ServePort = new("--serve-port") { Description = "Port for --serve.", DefaultValueFactory = _ => 9000 };
@@ -23,11 +24,12 @@ public static class LoadGeneratorCommand
     {
         var command = new RootCommand("Load generator for the image-classifier function: POST / at a fixed concurrency, on 127.0.0.1 only.")
         {
-            Url, Body, ContentType, JsonUrl, Concurrency, Duration, Warmup, Timeout, Serve, ServePort, ServeSeconds,
+            Url, Body, ContentType, JsonUrl, Concurrency, Duration, Warmup, Rate, Timeout, Serve, ServePort, ServeSeconds,
         };
         RequireRange(Concurrency, 1, 256);
         RequireRange(Duration, 1, 600);
         RequireRange(Warmup, 0, 300);
+        RequireRange(Rate, 0, 10000);
         RequireRange(Timeout, 1, 120);
         RequireRange(ServePort, 1, 65535);
         RequireRange(ServeSeconds, 1, 3600);
@@ -106,16 +108,18 @@ public static class LoadGeneratorCommand
         var concurrency = parsed.GetValue(Concurrency);
         var warmup = TimeSpan.FromSeconds(parsed.GetValue(Warmup));
         var duration = TimeSpan.FromSeconds(parsed.GetValue(Duration));
+        var rate = parsed.GetValue(Rate);
+        var paced = rate > 0 ? $", at most {rate}/s a connection" : "";
         if (parsed.GetValue(JsonUrl) is { } imageUrl)
         {
             var json = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["url"] = imageUrl });
-            return new LoadPlan(target!, $"json url {imageUrl}", json, "application/json", concurrency, warmup, duration);
+            return new LoadPlan(target!, $"json url {imageUrl}{paced}", json, "application/json", concurrency, warmup, duration, rate);
         }
 
         var file = parsed.GetValue(Body)!;
         var bytes = await File.ReadAllBytesAsync(file.FullName, cancellationToken);
         var contentType = parsed.GetValue(ContentType)!;
-        return new LoadPlan(target!, $"body {file.Name}, {bytes.Length} bytes, {contentType}", bytes, contentType, concurrency, warmup, duration);
+        return new LoadPlan(target!, $"body {file.Name}, {bytes.Length} bytes, {contentType}{paced}", bytes, contentType, concurrency, warmup, duration, rate);
     }
 
     private static async Task WaitQuietlyAsync(TimeSpan span, CancellationToken cancellationToken)

@@ -10,7 +10,8 @@ public sealed record LoadPlan(
     string ContentType,
     int Concurrency,
     TimeSpan Warmup,
-    TimeSpan Duration)
+    TimeSpan Duration,
+    int RatePerConnection = 0)
 {
     /// <summary>A fresh request over the shared body bytes (a request message cannot be sent twice).</summary>
     public HttpRequestMessage CreateRequest()
