@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
 # One load run per setting, for A/B comparisons of runtime and function settings: starts the
 # published function with the given environment (or the Node.js function when the label starts
-# with "node"), waits for /readyz, runs bench/LoadGenerator with the image bytes, and prints one
-# line: req/s, latency percentiles (every answer and 2xx only), refusals, the server's CPU per
-# 2xx answer and per answer, the load generator's CPU per answer (/usr/bin/time; the warm-up's CPU
-# is included in all three, so compare them only between runs of one length), and
-# the CPU time so far of the runtime's background JIT thread ("jit"; 0 once that thread has
-# exited, which it does when idle). Everything is on
-# 127.0.0.1, every wait is bounded, and the server's process group is stopped before it returns.
+# with "node", or bench/node/refuse-all.js, a server that only refuses, with "floor"), waits for
+# /readyz, runs bench/LoadGenerator with the image bytes, and prints one line: req/s, latency
+# percentiles (every answer and 2xx only), refusals, the server's CPU per 2xx answer and per
+# answer, the load generator's CPU per answer (/usr/bin/time; the warm-up's CPU is included in
+# all three, so compare them only between runs of one length), and the CPU time so far of the
+# runtime's background JIT thread ("jit"; 0 once that thread has exited, which it does when idle).
+# Everything is on 127.0.0.1, every wait is bounded, and the server's process group is stopped
+# before it returns.
 #
-#   bench/settings.sh [-d PUBLISH_DIR] [-c CONNECTIONS] [-w WARMUP_S] [-s SECONDS] [-p PORT]
-#                     [-i IMAGE] [-t CONTENT_TYPE] [-x COMMAND] LABEL [NAME=VALUE...]
+#   bench/settings.sh [-d PUBLISH_DIR] [-c CONNECTIONS] [-r RATE] [-w WARMUP_S] [-s SECONDS]
+#                     [-p PORT] [-i IMAGE] [-t CONTENT_TYPE] [-x COMMAND] LABEL [NAME=VALUE...]
+#
+# -r paces each connection at RATE requests a second at most (the load generator's --rate), so
+# that a server that refuses faster is not sent more.
 #
 # The published function is started as the Procfile's web command, or as -x COMMAND (run by
 # bash in the publish folder, e.g. -x 'exec dotnet ImageClassifier.dll' for an older publish).
@@ -19,12 +23,15 @@
 #   bench/settings.sh pgo-off DOTNET_TieredPGO=0
 #   bench/settings.sh -c 32 queue-2 REQUEST_QUEUE_LIMIT=2
 #   bench/settings.sh node
+#   bench/settings.sh -c 64 floor
+#   bench/settings.sh -c 64 -r 50 paced
 #   bench/settings.sh -i ../shared/images/coffee.png -t image/png png
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 publish=/tmp/ic-publish
 connections=8
+rate=0
 warmup=5
 seconds=20
 port=18090
@@ -32,11 +39,12 @@ image="$here/images/coffee-768x576.jpg"
 content_type=image/jpeg
 web_command=""
 
-usage() { sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
-while getopts 'd:c:w:s:p:i:t:x:h' flag; do
+usage() { sed -n '2,29p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+while getopts 'd:c:r:w:s:p:i:t:x:h' flag; do
   case "$flag" in
     d) publish="$OPTARG" ;;
     c) connections="$OPTARG" ;;
+    r) rate="$OPTARG" ;;
     w) warmup="$OPTARG" ;;
     s) seconds="$OPTARG" ;;
     p) port="$OPTARG" ;;
@@ -57,6 +65,8 @@ loadgen="$here/LoadGenerator/bin/Release/net10.0/LoadGenerator.dll"
 [[ -f "$loadgen" ]] || dotnet build "$here/LoadGenerator" -c Release --nologo -v q >/dev/null
 if [[ "$label" == node* ]]; then
   dir="$here/node" command=(node "$here/node/server.js")
+elif [[ "$label" == floor* ]]; then
+  dir="$here/node" command=(node "$here/node/refuse-all.js")
 else
   [[ -n "$web_command" ]] || web_command="$(sed -n 's/^web:[[:space:]]*//p' "$here/../Procfile")"
   dir="$publish" command=(bash -c "$web_command")
@@ -99,7 +109,7 @@ jit_ticks() {
 before="$(ticks "$pid")"
 client_cpu="$(mktemp)"
 result="$(/usr/bin/time -f '%U %S' -o "$client_cpu" dotnet "$loadgen" --url "http://127.0.0.1:$port/" --body "$image" --content-type "$content_type" \
-  --concurrency "$connections" --duration "$seconds" --warmup "$warmup" | tail -n 1)"
+  --concurrency "$connections" --rate "$rate" --duration "$seconds" --warmup "$warmup" | tail -n 1)" || [[ "$label" == floor* ]] # the load generator exits 1 when nothing was answered 2xx
 after="$(ticks "$pid")"
 jit="$(jit_ticks)"
 client="$(tail -n 1 "$client_cpu")"
