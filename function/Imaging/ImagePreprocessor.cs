@@ -6,8 +6,9 @@ namespace ImageClassifier.Imaging;
 /// <summary>
 /// Bytes → the model's input tensor: the header read, the decode paid for from the memory budget
 /// before any pixel is decoded, the image decoded by the loader within its limits, then resized,
-/// cropped and normalised straight into pooled memory. Every caller that turns an image into a
-/// tensor (a request, a batch entry, the inference protocol, the warm-up) does it through here.
+/// cropped and normalised straight into pooled memory, on the CPU work threads. Every caller that
+/// turns an image into a tensor (a request, a batch entry, the inference protocol, the warm-up)
+/// does it through here.
 /// </summary>
 public sealed class ImagePreprocessor(IImageLoader loader, ITensorWriter writer, MemoryBudget budget, CpuWorkers cpu)
 {

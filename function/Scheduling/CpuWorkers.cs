@@ -25,8 +25,10 @@ public sealed class CpuWorkers : IDisposable
     }
 
     /// <summary>
-    /// Runs <paramref name="work"/> on one of the queue's threads; the caller's continuation runs on
-    /// the thread pool, never on the queue's threads. Work cancelled before it starts does not run.
+    /// Runs <paramref name="work"/> on one of the threads; the caller's continuation runs on the
+    /// thread pool, never on these threads. Work cancelled before it starts does not run, and its
+    /// task is cancelled when its turn comes, not before: until then the work may still be taken
+    /// up, and it writes into the caller's buffers, which the caller must not give back sooner.
     /// </summary>
     public Task<TResult> RunAsync<TState, TResult>(Func<TState, TResult> work, TState state, CancellationToken cancellationToken)
     {
