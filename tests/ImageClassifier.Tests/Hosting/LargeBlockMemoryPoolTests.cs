@@ -11,7 +11,9 @@ namespace ImageClassifier.Tests.Hosting;
 
 /// <summary>
 /// Kestrel's connection buffers: 64 KiB blocks, so a 100 KB image arrives in two reads rather
-/// than 25; a block given back is reused; only so many idle blocks are kept.
+/// than 25; a block given back is reused; only so many are lent at once, and beyond them a
+/// connection gets 4 KiB, so that many connections holding a byte each cannot hold 64 KiB each;
+/// only so many idle blocks are kept.
 /// </summary>
 public sealed class LargeBlockMemoryPoolTests
 {
@@ -71,5 +73,23 @@ public sealed class LargeBlockMemoryPoolTests
         rented.ForEach(block => block.Dispose());
 
         Assert.Equal(LargeBlockMemoryPool.RetainedBlocks, pool.IdleBlocks);
+    }
+
+    [Fact]
+    public void Once_the_large_blocks_are_all_lent_a_connection_gets_4_KiB_and_large_again_when_one_comes_back()
+    {
+        using var pool = new LargeBlockMemoryPool();
+        var large = Enumerable.Range(0, LargeBlockMemoryPool.LargeBlocksInUse).Select(_ => pool.Rent()).ToList();
+
+        using (var beyond = pool.Rent(LargeBlockMemoryPool.SmallBlockSize))
+        {
+            Assert.All(large, block => Assert.Equal(64 * 1024, block.Memory.Length));
+            Assert.Equal(4 * 1024, beyond.Memory.Length);
+        }
+
+        large[0].Dispose();
+        using var again = pool.Rent();
+        Assert.Equal(64 * 1024, again.Memory.Length);
+        large.Skip(1).ToList().ForEach(block => block.Dispose());
     }
 }
