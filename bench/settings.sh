@@ -10,11 +10,14 @@
 # Everything is on 127.0.0.1, every wait is bounded, and the server's process group is stopped
 # before it returns.
 #
-#   bench/settings.sh [-d PUBLISH_DIR] [-c CONNECTIONS] [-r RATE] [-w WARMUP_S] [-s SECONDS]
-#                     [-p PORT] [-i IMAGE] [-t CONTENT_TYPE] [-x COMMAND] LABEL [NAME=VALUE...]
+#   bench/settings.sh [-d PUBLISH_DIR] [-c CONNECTIONS] [-r RATE] [-k CLIENT] [-w WARMUP_S]
+#                     [-s SECONDS] [-p PORT] [-i IMAGE] [-t CONTENT_TYPE] [-x COMMAND]
+#                     LABEL [NAME=VALUE...]
 #
 # -r paces each connection at RATE requests a second at most (the load generator's --rate), so
-# that a server that refuses faster is not sent more.
+# that a server that refuses faster is not sent more. -k socket sends with the load generator's
+# raw socket client (--client socket), run with its socket completions inline on the epoll thread
+# and thread-pool workers that do not spin: it costs the shared cores far less than HttpClient.
 #
 # The published function is started as the Procfile's web command, or as -x COMMAND (run by
 # bash in the publish folder, e.g. -x 'exec dotnet ImageClassifier.dll' for an older publish).
@@ -25,6 +28,7 @@
 #   bench/settings.sh node
 #   bench/settings.sh -c 64 floor
 #   bench/settings.sh -c 64 -r 50 paced
+#   bench/settings.sh -c 64 -r 50 -k socket paced-socket
 #   bench/settings.sh -i ../shared/images/coffee.png -t image/png png
 set -euo pipefail
 
@@ -32,6 +36,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 publish=/tmp/ic-publish
 connections=8
 rate=0
+client=http
 warmup=5
 seconds=20
 port=18090
@@ -39,12 +44,13 @@ image="$here/images/coffee-768x576.jpg"
 content_type=image/jpeg
 web_command=""
 
-usage() { sed -n '2,29p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
-while getopts 'd:c:r:w:s:p:i:t:x:h' flag; do
+usage() { sed -n '2,31p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+while getopts 'd:c:r:k:w:s:p:i:t:x:h' flag; do
   case "$flag" in
     d) publish="$OPTARG" ;;
     c) connections="$OPTARG" ;;
     r) rate="$OPTARG" ;;
+    k) client="$OPTARG" ;;
     w) warmup="$OPTARG" ;;
     s) seconds="$OPTARG" ;;
     p) port="$OPTARG" ;;
@@ -108,8 +114,10 @@ jit_ticks() {
 
 before="$(ticks "$pid")"
 client_cpu="$(mktemp)"
-result="$(/usr/bin/time -f '%U %S' -o "$client_cpu" dotnet "$loadgen" --url "http://127.0.0.1:$port/" --body "$image" --content-type "$content_type" \
-  --concurrency "$connections" --rate "$rate" --duration "$seconds" --warmup "$warmup" | tail -n 1)" || [[ "$label" == floor* ]] # the load generator exits 1 when nothing was answered 2xx
+client_env=()
+[[ "$client" != socket ]] || client_env=(DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0)
+result="$(env "${client_env[@]}" /usr/bin/time -f '%U %S' -o "$client_cpu" dotnet "$loadgen" --url "http://127.0.0.1:$port/" --body "$image" --content-type "$content_type" \
+  --concurrency "$connections" --rate "$rate" --client "$client" --duration "$seconds" --warmup "$warmup" | tail -n 1)" || [[ "$label" == floor* ]] # the load generator exits 1 when nothing was answered 2xx
 after="$(ticks "$pid")"
 jit="$(jit_ticks)"
 client="$(tail -n 1 "$client_cpu")"

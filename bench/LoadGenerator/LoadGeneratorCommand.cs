@@ -16,6 +16,12 @@ public static class LoadGeneratorCommand
     private static readonly Option<int> Warmup = new("--warmup", "-w") { Description = "Warm-up seconds before measuring (0-300).", DefaultValueFactory = _ => 5 };
     private static readonly Option<int> Rate = new("--rate") { Description = "Requests a second each connection starts at most (0-10000; 0: the next as soon as an answer comes back).", DefaultValueFactory = _ => 0 };
     private static readonly Option<int> Timeout = new("--timeout") { Description = "Seconds before one request counts as a timeout (1-120).", DefaultValueFactory = _ => 30 };
+    private static readonly Option<string> Client = new("--client")
+    {
+        Description = "http: one HttpClient, as a .NET caller sends; socket: a raw keep-alive socket a loop, much cheaper per answer, for when the client shares the server's cores.",
+        DefaultValueFactory = _ => "http",
+    };
+
     private static readonly Option<DirectoryInfo> Serve = new("--serve") { Description = "Serve this folder's files on 127.0.0.1 (during the load run, or alone)." };
     private static readonly Option<int> ServePort = new("--serve-port") { Description = "Port for --serve.", DefaultValueFactory = _ => 9000 };
     private static readonly Option<int> ServeSeconds = new("--serve-seconds") { Description = "Serve-only mode stops after this many seconds (1-3600).", DefaultValueFactory = _ => 600 };
@@ -24,7 +30,7 @@ public static class LoadGeneratorCommand
     {
         var command = new RootCommand("Load generator for the image-classifier function: POST / at a fixed concurrency, on 127.0.0.1 only.")
         {
-            Url, Body, ContentType, JsonUrl, Concurrency, Duration, Warmup, Rate, Timeout, Serve, ServePort, ServeSeconds,
+            Url, Body, ContentType, JsonUrl, Concurrency, Duration, Warmup, Rate, Timeout, Client, Serve, ServePort, ServeSeconds,
         };
         RequireRange(Concurrency, 1, 256);
         RequireRange(Duration, 1, 600);
@@ -33,6 +39,7 @@ public static class LoadGeneratorCommand
         RequireRange(Timeout, 1, 120);
         RequireRange(ServePort, 1, 65535);
         RequireRange(ServeSeconds, 1, 3600);
+        Client.AcceptOnlyFromAmong("http", "socket");
         command.Validators.Add(Validate);
         command.SetAction(RunAsync);
         return command;
@@ -96,8 +103,19 @@ public static class LoadGeneratorCommand
         }
 
         var plan = await CreatePlanAsync(parsed, url, cancellationToken);
-        using var client = LoadClient.Create(plan.Concurrency, TimeSpan.FromSeconds(parsed.GetValue(Timeout)));
-        var report = await new LoadRunner(client, TimeProvider.System).RunAsync(plan, cancellationToken);
+        var timeout = TimeSpan.FromSeconds(parsed.GetValue(Timeout));
+        LoadReport report;
+        if (parsed.GetValue(Client) == "socket")
+        {
+            var request = SocketConnection.BuildRequest(plan);
+            report = await new LoadRunner(() => new SocketConnection(plan.Target, request, timeout), TimeProvider.System).RunAsync(plan, cancellationToken);
+        }
+        else
+        {
+            using var client = HttpClientConnection.CreateClient(plan.Concurrency, timeout);
+            report = await new LoadRunner(() => new HttpClientConnection(client, plan), TimeProvider.System).RunAsync(plan, cancellationToken);
+        }
+
         report.Print(Console.Out);
         return report.Ok > 0 ? 0 : 1;
     }
@@ -109,7 +127,7 @@ public static class LoadGeneratorCommand
         var warmup = TimeSpan.FromSeconds(parsed.GetValue(Warmup));
         var duration = TimeSpan.FromSeconds(parsed.GetValue(Duration));
         var rate = parsed.GetValue(Rate);
-        var paced = rate > 0 ? $", at most {rate}/s a connection" : "";
+        var paced = (rate > 0 ? $", at most {rate}/s a connection" : "") + (parsed.GetValue(Client) == "socket" ? ", socket client" : "");
         if (parsed.GetValue(JsonUrl) is { } imageUrl)
         {
             var json = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["url"] = imageUrl });

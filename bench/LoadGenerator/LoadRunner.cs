@@ -8,7 +8,7 @@ namespace ImageClassifier.LoadGenerator;
 /// warm-up and finished before the end; no loop starts a request after the end, so a run lasts
 /// at most warm-up + duration + one request timeout.
 /// </summary>
-public sealed class LoadRunner(HttpClient client, TimeProvider time)
+public sealed class LoadRunner(Func<ILoadConnection> connect, TimeProvider time)
 {
     public async Task<LoadReport> RunAsync(LoadPlan plan, CancellationToken cancellationToken)
     {
@@ -21,6 +21,7 @@ public sealed class LoadRunner(HttpClient client, TimeProvider time)
 
     private async Task LoopAsync(LoadPlan plan, WorkerTally tally, int index, long measureFrom, long stopAt, CancellationToken cancellationToken)
     {
+        await using var connection = connect();
         var interval = plan.RatePerConnection > 0 ? TimeSpan.FromSeconds(1.0 / plan.RatePerConnection) : TimeSpan.Zero;
         var turn = time.GetTimestamp() + Ticks(interval * index / plan.Concurrency);
         while (time.GetTimestamp() < stopAt && !cancellationToken.IsCancellationRequested)
@@ -36,23 +37,10 @@ public sealed class LoadRunner(HttpClient client, TimeProvider time)
             }
 
             var began = time.GetTimestamp();
-            int? status = null;
-            var retryAfter = false;
-            string? error = null;
+            LoadAnswer answer;
             try
             {
-                using var request = plan.CreateRequest();
-                using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
-                status = (int)response.StatusCode;
-                retryAfter = response.Headers.RetryAfter is not null;
-            }
-            catch (HttpRequestException e)
-            {
-                error = e.HttpRequestError.ToString();
-            }
-            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                error = "Timeout";
+                answer = await connection.SendAsync(cancellationToken);
             }
             catch (OperationCanceledException)
             {
@@ -65,13 +53,13 @@ public sealed class LoadRunner(HttpClient client, TimeProvider time)
                 continue;
             }
 
-            if (status is { } code)
+            if (answer.Status is { } code)
             {
-                tally.RecordStatus(code, time.GetElapsedTime(began, ended).TotalMilliseconds, retryAfter);
+                tally.RecordStatus(code, time.GetElapsedTime(began, ended).TotalMilliseconds, answer.HasRetryAfter);
             }
             else
             {
-                tally.RecordError(error ?? "Unknown");
+                tally.RecordError(answer.Error ?? "Unknown");
             }
         }
     }
