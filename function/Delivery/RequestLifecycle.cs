@@ -117,9 +117,9 @@ internal sealed class RequestLifecycle(
         return outcome;
     }
 
-    /// <summary>Counts and logs a unit that failed before it could run, such as an invalid event of a batch.</summary>
+    /// <summary>Counts and logs a unit that failed before it could run, such as an invalid event of a batch or a request shed at the door.</summary>
     public void Refuse(RequestUnit unit, ClassificationException failure) =>
-        Complete(Summary(unit, failure.Type.Status, null) with { Problem = failure.Type.Slug }, failure.InnerException);
+        Complete(Summary(unit, failure.Type.Status, null) with { Problem = failure.Type.Slug }, failure.InnerException, failure.Type.ShedsLoad);
 
     /// <summary>What a bug answers: the caller learns only that it was not their fault.</summary>
     public static ClassificationException InternalError() =>
@@ -140,9 +140,16 @@ internal sealed class RequestLifecycle(
             EventId: TelemetryValue.Cut(unit.Event?.Id), EventSource: TelemetryValue.Cut(unit.Event?.Source?.OriginalString), UrlHost: unit.Url?.Host,
             Timings: timings);
 
-    private void Complete(RequestSummary summary, Exception? exception = null)
+    private void Complete(RequestSummary summary, Exception? exception = null, bool shed = false)
     {
         metrics.RecordRequest(summary.Form, summary.Status);
-        requestLog.Write(summary, exception);
+        if (shed)
+        {
+            requestLog.WriteShed(summary);
+        }
+        else
+        {
+            requestLog.Write(summary, exception);
+        }
     }
 }

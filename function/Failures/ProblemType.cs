@@ -33,6 +33,13 @@ public sealed record ProblemType(string Slug, int Status, string Title)
     /// </summary>
     public bool ClosesConnection { get; init; }
 
+    /// <summary>
+    /// Refused for the instance's own state (not ready, shutting down, overloaded), whatever the
+    /// request says: such refusals come as fast as callers resend, so they are logged in sum
+    /// rather than one line each.
+    /// </summary>
+    public bool ShedsLoad { get; init; }
+
     /// <summary>The failure to throw, with a detail for the caller (no secrets, no exception text).</summary>
     public ClassificationException Failure(string detail, Exception? innerException = null) => new(this, detail, innerException);
 

@@ -52,9 +52,9 @@ public static class Problems
     public static readonly ProblemType UpstreamTimeout = new("upstream-timeout", 504, "Image host too slow");
 
     // 503 with Retry-After: this instance cannot take the request now; another one may.
-    public static readonly ProblemType NotReady = new("not-ready", 503, "Not ready") { ClosesConnection = true };
-    public static readonly ProblemType ShuttingDown = new("shutting-down", 503, "Shutting down") { ClosesConnection = true };
-    public static readonly ProblemType Overloaded = new("overloaded", 503, "Overloaded");
+    public static readonly ProblemType NotReady = new("not-ready", 503, "Not ready") { ClosesConnection = true, ShedsLoad = true };
+    public static readonly ProblemType ShuttingDown = new("shutting-down", 503, "Shutting down") { ClosesConnection = true, ShedsLoad = true };
+    public static readonly ProblemType Overloaded = new("overloaded", 503, "Overloaded") { ShedsLoad = true };
     public static readonly ProblemType MemoryBusy = new("memory-busy", 503, "Memory busy");
 
     /// <summary>Every entry, in the order above.</summary>

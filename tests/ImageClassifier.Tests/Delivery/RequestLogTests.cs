@@ -3,6 +3,7 @@ using ImageClassifier.Delivery;
 using ImageClassifier.Failures;
 using ImageClassifier.Tests.Harness;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace ImageClassifier.Tests.Delivery;
 
@@ -61,5 +62,37 @@ public sealed class RequestLogTests : FakedFunctionTest
         Assert.Equal("unknown", line.Values["Form"]);
         Assert.Equal(415, line.Values["Status"]);
         Assert.Equal("unsupported-media-type", line.Values["Problem"]);
+    }
+
+    [Fact]
+    public async Task Refusals_for_what_the_caller_sent_are_logged_one_line_each_however_many_come()
+    {
+        for (var index = 0; index < 3; index++)
+        {
+            using var response = await Client.PostAsync("/", new StringContent("cat", Encoding.UTF8, "text/plain"));
+        }
+
+        Assert.Equal([415, 415, 415], Function.Logs.Of(Category).Select(line => line.Values["Status"]));
+    }
+
+    [Fact]
+    public void Each_shed_reason_has_its_own_line_a_second()
+    {
+        var logs = new CapturedLogs();
+        using var factory = LoggerFactory.Create(logging => logging.AddProvider(logs));
+        var time = new FakeTimeProvider();
+        var log = new RequestLog(factory.CreateLogger<RequestLog>(), time);
+
+        foreach (var reason in new[] { Problems.Overloaded, Problems.NotReady, Problems.Overloaded, Problems.NotReady, Problems.Overloaded })
+        {
+            log.WriteShed(new RequestSummary("image", reason.Status, reason.Slug));
+        }
+
+        time.Advance(RequestLog.ShedLineInterval);
+        log.WriteShed(new RequestSummary("image", Problems.NotReady.Status, Problems.NotReady.Slug));
+
+        Assert.Equal(
+            [("overloaded", 0L), ("not-ready", 0L), ("not-ready", 1L)],
+            logs.Of(Category).Select(line => ((string)line.Values["Problem"]!, (long)line.Values["ShedNotLogged"]!)));
     }
 }

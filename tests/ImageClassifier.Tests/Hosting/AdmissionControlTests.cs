@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Mime;
 using System.Text;
 using System.Text.Json;
+using ImageClassifier.Delivery;
 using ImageClassifier.Failures;
 using ImageClassifier.Fetching;
 using ImageClassifier.Tests.Harness;
@@ -10,6 +11,7 @@ using ImageClassifier.Tests.Harness.Fakes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace ImageClassifier.Tests.Hosting;
@@ -20,7 +22,7 @@ namespace ImageClassifier.Tests.Hosting;
 /// </summary>
 public sealed class AdmissionControlTests : IAsyncDisposable
 {
-    private const string RequestLog = "ImageClassifier.Delivery.RequestLog";
+    private static readonly string RequestLogCategory = typeof(RequestLog).FullName!;
 
     private readonly AdmissionGatedFetcher fetcher = new();
 
@@ -87,6 +89,37 @@ public sealed class AdmissionControlTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_flood_of_shed_requests_is_logged_once_a_second_with_the_count_of_the_rest_and_every_one_is_counted()
+    {
+        await StartAsync(queueLimit: 0);
+        var first = client.PostAsync("/", UrlBody("https://example.com/1.jpg"));
+        await EnteredAsync("https://example.com/1.jpg");
+
+        for (var index = 2; index <= 4; index++)
+        {
+            using var refused = await client.PostAsync("/", UrlBody($"https://example.com/{index}.jpg"));
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        }
+
+        var line = Assert.Single(app.Logs.Of(RequestLogCategory));
+        Assert.Equal(LogLevel.Warning, line.Level);
+        Assert.Equal(503, line.Values["Status"]);
+        Assert.Equal(Problems.Overloaded.Slug, line.Values["Problem"]);
+        Assert.Equal(0L, line.Values["ShedNotLogged"]);
+
+        ((FakeTimeProvider)app.Services.GetRequiredService<TimeProvider>()).Advance(RequestLog.ShedLineInterval);
+        using (var afterASecond = await client.PostAsync("/", UrlBody("https://example.com/5.jpg")))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, afterASecond.StatusCode);
+        }
+
+        Assert.Equal([0L, 2L], app.Logs.Of(RequestLogCategory).Select(entry => entry.Values["ShedNotLogged"]));
+        Assert.Equal(4, counters.Total("imageclassifier.requests.shed", Problems.Overloaded.Slug));
+        Assert.Equal(4, counters.Total("imageclassifier.requests", ("form", "json"), ("status", 503)));
+        await ReleaseAsync(first);
+    }
+
+    [Fact]
     public async Task Health_endpoints_answer_while_every_slot_is_taken()
     {
         await StartAsync(queueLimit: 0);
@@ -139,7 +172,7 @@ public sealed class AdmissionControlTests : IAsyncDisposable
         Assert.Contains(detail, error.RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
         Assert.Equal(1, counters.Total("imageclassifier.requests.shed", type.Slug));
         Assert.Equal(1, counters.Total("imageclassifier.requests", ("form", "inference"), ("status", 503)));
-        var line = Assert.Single(app.Logs.Of(RequestLog), entry => Equals(entry.Values["Form"], "inference"));
+        var line = Assert.Single(app.Logs.Of(RequestLogCategory), entry => Equals(entry.Values["Form"], "inference"));
         Assert.Equal(503, line.Values["Status"]);
         Assert.Equal(type.Slug, line.Values["Problem"]);
     }
