@@ -36,7 +36,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 publish=/tmp/ic-publish
 connections=8
 rate=0
-client=http
+client_kind=http
 warmup=5
 seconds=20
 port=18090
@@ -50,7 +50,7 @@ while getopts 'd:c:r:k:w:s:p:i:t:x:h' flag; do
     d) publish="$OPTARG" ;;
     c) connections="$OPTARG" ;;
     r) rate="$OPTARG" ;;
-    k) client="$OPTARG" ;;
+    k) client_kind="$OPTARG" ;;
     w) warmup="$OPTARG" ;;
     s) seconds="$OPTARG" ;;
     p) port="$OPTARG" ;;
@@ -115,9 +115,9 @@ jit_ticks() {
 before="$(ticks "$pid")"
 client_cpu="$(mktemp)"
 client_env=()
-[[ "$client" != socket ]] || client_env=(DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0)
+[[ "$client_kind" != socket ]] || client_env=(DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0)
 result="$(env "${client_env[@]}" /usr/bin/time -f '%U %S' -o "$client_cpu" dotnet "$loadgen" --url "http://127.0.0.1:$port/" --body "$image" --content-type "$content_type" \
-  --concurrency "$connections" --rate "$rate" --client "$client" --duration "$seconds" --warmup "$warmup" | tail -n 1)" || [[ "$label" == floor* ]] # the load generator exits 1 when nothing was answered 2xx
+  --concurrency "$connections" --rate "$rate" --client "$client_kind" --duration "$seconds" --warmup "$warmup" | tail -n 1)" || [[ "$label" == floor* ]] # the load generator exits 1 when nothing was answered 2xx
 after="$(ticks "$pid")"
 jit="$(jit_ticks)"
 client="$(tail -n 1 "$client_cpu")"

@@ -104,18 +104,12 @@ public static class LoadGeneratorCommand
 
         var plan = await CreatePlanAsync(parsed, url, cancellationToken);
         var timeout = TimeSpan.FromSeconds(parsed.GetValue(Timeout));
-        LoadReport report;
-        if (parsed.GetValue(Client) == "socket")
-        {
-            var request = SocketConnection.BuildRequest(plan);
-            report = await new LoadRunner(() => new SocketConnection(plan.Target, request, timeout), TimeProvider.System).RunAsync(plan, cancellationToken);
-        }
-        else
-        {
-            using var client = HttpClientConnection.CreateClient(plan.Concurrency, timeout);
-            report = await new LoadRunner(() => new HttpClientConnection(client, plan), TimeProvider.System).RunAsync(plan, cancellationToken);
-        }
-
+        using var client = parsed.GetValue(Client) == "socket" ? null : HttpClientConnection.CreateClient(plan.Concurrency, timeout);
+        var request = client is null ? SocketConnection.BuildRequest(plan) : null;
+        Func<ILoadConnection> connect = client is null
+            ? () => new SocketConnection(plan.Target, request, timeout)
+            : () => new HttpClientConnection(client, plan);
+        var report = await new LoadRunner(connect, TimeProvider.System).RunAsync(plan, cancellationToken);
         report.Print(Console.Out);
         return report.Ok > 0 ? 0 : 1;
     }
@@ -127,17 +121,17 @@ public static class LoadGeneratorCommand
         var warmup = TimeSpan.FromSeconds(parsed.GetValue(Warmup));
         var duration = TimeSpan.FromSeconds(parsed.GetValue(Duration));
         var rate = parsed.GetValue(Rate);
-        var paced = (rate > 0 ? $", at most {rate}/s a connection" : "") + (parsed.GetValue(Client) == "socket" ? ", socket client" : "");
+        var how = (rate > 0 ? $", at most {rate}/s a connection" : "") + (parsed.GetValue(Client) == "socket" ? ", socket client" : "");
         if (parsed.GetValue(JsonUrl) is { } imageUrl)
         {
             var json = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["url"] = imageUrl });
-            return new LoadPlan(target!, $"json url {imageUrl}{paced}", json, "application/json", concurrency, warmup, duration, rate);
+            return new LoadPlan(target!, $"json url {imageUrl}{how}", json, "application/json", concurrency, warmup, duration, rate);
         }
 
         var file = parsed.GetValue(Body)!;
         var bytes = await File.ReadAllBytesAsync(file.FullName, cancellationToken);
         var contentType = parsed.GetValue(ContentType)!;
-        return new LoadPlan(target!, $"body {file.Name}, {bytes.Length} bytes, {contentType}{paced}", bytes, contentType, concurrency, warmup, duration, rate);
+        return new LoadPlan(target!, $"body {file.Name}, {bytes.Length} bytes, {contentType}{how}", bytes, contentType, concurrency, warmup, duration, rate);
     }
 
     private static async Task WaitQuietlyAsync(TimeSpan span, CancellationToken cancellationToken)

@@ -124,7 +124,7 @@ public sealed class SocketConnection(Uri target, ReadOnlyMemory<byte> request, T
                 await SkipAsync(size + 2, cancellationToken);
             }
 
-            while (await ReadLineAsync(cancellationToken) > 0)
+            while (!buffer.AsSpan(await ReadLineAsync(cancellationToken)).IsEmpty)
             {
                 // Trailer fields, up to the empty line that ends the answer.
             }
@@ -135,8 +135,8 @@ public sealed class SocketConnection(Uri target, ReadOnlyMemory<byte> request, T
         }
     }
 
-    /// <summary>Consumes one line from the buffer and returns its length without the CRLF; the line's bytes stay just before <see cref="start"/>.</summary>
-    private async ValueTask<int> ReadLineAsync(CancellationToken cancellationToken)
+    /// <summary>Consumes one line and returns where it is in the buffer, without its CRLF (valid until the next receive).</summary>
+    private async ValueTask<Range> ReadLineAsync(CancellationToken cancellationToken)
     {
         int length;
         while ((length = buffer.AsSpan(start, end - start).IndexOf("\r\n"u8)) < 0)
@@ -144,13 +144,14 @@ public sealed class SocketConnection(Uri target, ReadOnlyMemory<byte> request, T
             await FillAsync(cancellationToken);
         }
 
+        var line = new Range(start, start + length);
         start += length + 2;
-        return length;
+        return line;
     }
 
-    private long ParseChunkSize(int lineLength)
+    private long ParseChunkSize(Range lineRange)
     {
-        var line = buffer.AsSpan(start - lineLength - 2, lineLength);
+        var line = buffer.AsSpan(lineRange);
         var extension = line.IndexOf((byte)';');
         return Utf8Parser.TryParse(extension < 0 ? line : line[..extension], out long size, out _, 'x') && size >= 0
             ? size
