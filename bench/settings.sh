@@ -10,14 +10,16 @@
 # Everything is on 127.0.0.1, every wait is bounded, and the server's process group is stopped
 # before it returns.
 #
-#   bench/settings.sh [-d PUBLISH_DIR] [-c CONNECTIONS] [-r RATE] [-k CLIENT] [-w WARMUP_S]
-#                     [-s SECONDS] [-p PORT] [-i IMAGE] [-t CONTENT_TYPE] [-x COMMAND]
-#                     LABEL [NAME=VALUE...]
+#   bench/settings.sh [-d PUBLISH_DIR] [-c CONNECTIONS] [-r RATE] [-k CLIENT] [-P SERVER/CLIENT]
+#                     [-w WARMUP_S] [-s SECONDS] [-p PORT] [-i IMAGE] [-t CONTENT_TYPE]
+#                     [-x COMMAND] LABEL [NAME=VALUE...]
 #
 # -r paces each connection at RATE requests a second at most (the load generator's --rate), so
 # that a server that refuses faster is not sent more. -k socket sends with the load generator's
 # raw socket client (--client socket), run with its socket completions inline on the epoll thread
 # and thread-pool workers that do not spin: it costs the shared cores far less than HttpClient.
+# -P pins the server and the load generator to CPU lists of their own (taskset -c), e.g. -P 0/1:
+# as if the client ran on another machine, at the cost of the server's other cores.
 #
 # The published function is started as the Procfile's web command, or as -x COMMAND (run by
 # bash in the publish folder, e.g. -x 'exec dotnet ImageClassifier.dll' for an older publish).
@@ -29,6 +31,7 @@
 #   bench/settings.sh -c 64 floor
 #   bench/settings.sh -c 64 -r 50 paced
 #   bench/settings.sh -c 64 -r 50 -k socket paced-socket
+#   bench/settings.sh -c 64 -k socket -P 0/1 pinned
 #   bench/settings.sh -i ../shared/images/coffee.png -t image/png png
 set -euo pipefail
 
@@ -43,14 +46,18 @@ port=18090
 image="$here/images/coffee-768x576.jpg"
 content_type=image/jpeg
 web_command=""
+server_pin=()
+client_pin=()
 
-usage() { sed -n '2,31p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
-while getopts 'd:c:r:k:w:s:p:i:t:x:h' flag; do
+usage() { sed -n '2,34p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+while getopts 'd:c:r:k:P:w:s:p:i:t:x:h' flag; do
   case "$flag" in
     d) publish="$OPTARG" ;;
     c) connections="$OPTARG" ;;
     r) rate="$OPTARG" ;;
     k) client_kind="$OPTARG" ;;
+    P) [[ "$OPTARG" == */* ]] || usage
+       server_pin=(taskset -c "${OPTARG%%/*}") client_pin=(taskset -c "${OPTARG#*/}") ;;
     w) warmup="$OPTARG" ;;
     s) seconds="$OPTARG" ;;
     p) port="$OPTARG" ;;
@@ -93,7 +100,7 @@ trap 'stop_server; rm -f "$log"' EXIT
 status_of() { curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$@" || true; }
 [[ "$(status_of "http://127.0.0.1:$port/")" == 000 ]] || { echo "settings: something already answers on 127.0.0.1:$port" >&2; exit 2; }
 
-(cd "$dir" && exec env PORT="$port" "$@" setsid "${command[@]}") >"$log" 2>&1 &
+(cd "$dir" && exec env PORT="$port" "$@" "${server_pin[@]}" setsid "${command[@]}") >"$log" 2>&1 &
 server=$!
 for _ in $(seq 600); do
   [[ "$(status_of "http://127.0.0.1:$port/readyz")" == 200 ]] && break
@@ -116,7 +123,7 @@ before="$(ticks "$pid")"
 client_cpu="$(mktemp)"
 client_env=()
 [[ "$client_kind" != socket ]] || client_env=(DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0)
-result="$(env "${client_env[@]}" /usr/bin/time -f '%U %S' -o "$client_cpu" dotnet "$loadgen" --url "http://127.0.0.1:$port/" --body "$image" --content-type "$content_type" \
+result="$("${client_pin[@]}" env "${client_env[@]}" /usr/bin/time -f '%U %S' -o "$client_cpu" dotnet "$loadgen" --url "http://127.0.0.1:$port/" --body "$image" --content-type "$content_type" \
   --concurrency "$connections" --rate "$rate" --client "$client_kind" --duration "$seconds" --warmup "$warmup" | tail -n 1)" || [[ "$label" == floor* ]] # the load generator exits 1 when nothing was answered 2xx
 after="$(ticks "$pid")"
 jit="$(jit_ticks)"
