@@ -51,6 +51,7 @@ public static class ObservabilityHosting
             .ConfigureResource(resource => resource.AddService(TelemetryNames.ServiceName))
             .WithMetrics(metrics => metrics
                 .AddMeter(TelemetryNames.MeterName, TelemetryNames.FeatureMeterNames)
+                .AddMeter(TelemetryNames.RuntimeMeterName)
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddView(WithoutPeers)

@@ -12,6 +12,12 @@ public static class TelemetryNames
     /// <summary>Meters a feature keeps apart, such as <c>ImageClassifier.MLflow</c>.</summary>
     public const string FeatureMeterNames = MeterName + ".*";
 
+    /// <summary>
+    /// The runtime's own meter: collections, allocated bytes and pause time, thread-pool queue and
+    /// threads. A garbage collector kept busy by a flood is visible on /metrics this way.
+    /// </summary>
+    public const string RuntimeMeterName = "System.Runtime";
+
     /// <summary>The <see cref="System.Diagnostics.ActivitySource"/> of the request and stage spans.</summary>
     public const string ActivitySourceName = "ImageClassifier";
 }

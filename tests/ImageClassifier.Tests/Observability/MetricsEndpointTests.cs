@@ -48,6 +48,19 @@ public sealed class MetricsEndpointTests : FakedFunctionTest
     }
 
     [Fact]
+    public async Task The_runtimes_own_collections_allocations_pauses_and_working_set_are_published()
+    {
+        var before = await ScrapeAsync();
+        GC.Collect();
+
+        var after = await ScrapeAsync();
+        Assert.True(Delta(before, after, "dotnet_gc_collections_total", ("gc_heap_generation", "gen2")) >= 1);
+        Assert.True(after.Value("dotnet_gc_heap_total_allocated_bytes_total") > 0);
+        Assert.Equal("counter", after.Types["dotnet_gc_pause_time_seconds_total"]);
+        Assert.True(after.Value("dotnet_process_memory_working_set_bytes") > 0);
+    }
+
+    [Fact]
     public async Task The_model_load_is_counted_by_outcome()
     {
         var metrics = await ScrapeAsync();
