@@ -3,6 +3,7 @@ using ImageClassifier.Edge;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace ImageClassifier.Hosting;
@@ -49,6 +50,7 @@ public static class FunctionHosting
         var services = builder.Services;
 
         // Replaces Kestrel's own factory (the last registration is the one resolved).
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<IMemoryPoolFactory<byte>, LargeBlockMemoryPoolFactory>();
         services.AddOptions<AdmissionOptions>().Bind(builder.Configuration).ValidateOnStart<AdmissionOptions, AdmissionOptionsValidator>();
         services.AddMetrics();

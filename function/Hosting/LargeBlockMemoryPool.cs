@@ -12,7 +12,9 @@ namespace ImageClassifier.Hosting;
 /// block is read, so many connections sending a byte at a time could hold a large block each:
 /// at most <see cref="LargeBlocksInUse"/> are lent at once (16 MiB), and beyond them a
 /// connection gets a 4 KiB buffer from the shared pool, as it did from Kestrel's. Large blocks
-/// are pinned, as Kestrel's own are, and at most <see cref="RetainedBlocks"/> idle ones are kept.
+/// are pinned, as Kestrel's own are, so they live on the pinned object heap, which only a full
+/// collection frees: a block given back is kept while it may be needed again, and idle blocks
+/// beyond the most lent at once in the last <see cref="TrimInterval"/> are let go.
 /// </summary>
 internal sealed class LargeBlockMemoryPool : MemoryPool<byte>
 {
@@ -24,12 +26,19 @@ internal sealed class LargeBlockMemoryPool : MemoryPool<byte>
     /// <summary>16 MiB: two blocks for each of 128 connections sending at once.</summary>
     public const int LargeBlocksInUse = 256;
 
-    /// <summary>4 MiB kept for reuse.</summary>
-    public const int RetainedBlocks = 64;
+    /// <summary>How often idle blocks beyond recent demand are let go.</summary>
+    public static readonly TimeSpan TrimInterval = TimeSpan.FromSeconds(10);
 
     private readonly ConcurrentQueue<Block> idle = new();
+    private readonly ITimer trimTimer;
     private int idleCount;
     private int lent;
+    private int peakLent;
+
+    public LargeBlockMemoryPool(TimeProvider timeProvider)
+    {
+        trimTimer = timeProvider.CreateTimer(static pool => ((LargeBlockMemoryPool)pool!).Trim(), this, TrimInterval, TrimInterval);
+    }
 
     public override int MaxBufferSize => BlockSize;
 
@@ -38,10 +47,19 @@ internal sealed class LargeBlockMemoryPool : MemoryPool<byte>
     public override IMemoryOwner<byte> Rent(int minBufferSize = -1)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(minBufferSize, BlockSize);
-        if (Interlocked.Increment(ref lent) > LargeBlocksInUse)
+        var lentNow = Interlocked.Increment(ref lent);
+        if (lentNow > LargeBlocksInUse)
         {
             Interlocked.Decrement(ref lent);
             return Shared.Rent(Math.Max(minBufferSize, SmallBlockSize));
+        }
+
+        for (var peak = Volatile.Read(ref peakLent); lentNow > peak; peak = Volatile.Read(ref peakLent))
+        {
+            if (Interlocked.CompareExchange(ref peakLent, lentNow, peak) == peak)
+            {
+                break;
+            }
         }
 
         if (idle.TryDequeue(out var block))
@@ -56,21 +74,35 @@ internal sealed class LargeBlockMemoryPool : MemoryPool<byte>
 
     protected override void Dispose(bool disposing)
     {
+        trimTimer.Dispose();
         idle.Clear();
         Volatile.Write(ref idleCount, 0);
     }
 
-    private void Return(Block block)
+    /// <summary>
+    /// Keeps as many idle blocks as were lent at the interval's peak and are not lent now. Under
+    /// a steady flood that is every block, so none is dropped and allocated again, each drop a
+    /// step towards a full collection; once the flood is over, the next two trims let them all go.
+    /// </summary>
+    private void Trim()
     {
-        Interlocked.Decrement(ref lent);
-        if (Interlocked.Increment(ref idleCount) <= RetainedBlocks)
-        {
-            idle.Enqueue(block);
-        }
-        else
+        var lentNow = Volatile.Read(ref lent);
+        var keep = Interlocked.Exchange(ref peakLent, lentNow) - lentNow;
+        while (Volatile.Read(ref idleCount) > keep && idle.TryDequeue(out _))
         {
             Interlocked.Decrement(ref idleCount);
         }
+    }
+
+    /// <summary>
+    /// Every block is kept: a block is only made while fewer than <see cref="LargeBlocksInUse"/>
+    /// are lent and none is idle, so there are about that many at most.
+    /// </summary>
+    private void Return(Block block)
+    {
+        Interlocked.Decrement(ref lent);
+        Interlocked.Increment(ref idleCount);
+        idle.Enqueue(block);
     }
 
     private sealed class Block(LargeBlockMemoryPool pool) : IMemoryOwner<byte>
@@ -93,7 +125,7 @@ internal sealed class LargeBlockMemoryPool : MemoryPool<byte>
 }
 
 /// <summary>What Kestrel asks for a pool: its socket transport takes the factory from dependency injection.</summary>
-internal sealed class LargeBlockMemoryPoolFactory : IMemoryPoolFactory<byte>
+internal sealed class LargeBlockMemoryPoolFactory(TimeProvider timeProvider) : IMemoryPoolFactory<byte>
 {
-    public MemoryPool<byte> Create(MemoryPoolOptions? options = null) => new LargeBlockMemoryPool();
+    public MemoryPool<byte> Create(MemoryPoolOptions? options = null) => new LargeBlockMemoryPool(timeProvider);
 }
