@@ -15,7 +15,7 @@ namespace ImageClassifier.Tests.Hosting;
 /// Kestrel's connection buffers: 64 KiB blocks, so a 100 KB image arrives in two reads rather
 /// than 25; a block given back is reused; only so many are lent at once, and beyond them a
 /// connection gets 4 KiB, so that many connections holding a byte each cannot hold 64 KiB each;
-/// a block given back is kept while the recent peak may need it, and let go once it is past.
+/// idle blocks are kept while the recent peak may need them, and let go once it is past.
 /// </summary>
 public sealed class LargeBlockMemoryPoolTests
 {
