@@ -143,13 +143,6 @@ internal sealed class RequestLifecycle(
     private void Complete(RequestSummary summary, Exception? exception = null, bool shed = false)
     {
         metrics.RecordRequest(summary.Form, summary.Status);
-        if (shed)
-        {
-            requestLog.WriteShed(summary);
-        }
-        else
-        {
-            requestLog.Write(summary, exception);
-        }
+        requestLog.Write(summary, exception, shed);
     }
 }

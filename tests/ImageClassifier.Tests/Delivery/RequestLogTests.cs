@@ -1,13 +1,18 @@
+using System.Net;
 using System.Text;
 using ImageClassifier.Delivery;
 using ImageClassifier.Failures;
 using ImageClassifier.Tests.Harness;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace ImageClassifier.Tests.Delivery;
 
-/// <summary>One structured log line per request, its fields named so a log query can use them.</summary>
+/// <summary>
+/// One structured log line per request, its fields named so a log query can use them; answers
+/// that cost next to nothing (refusals, shed requests, duplicates) one line a second per kind.
+/// </summary>
 public sealed class RequestLogTests : FakedFunctionTest
 {
     private static readonly string Category = typeof(RequestLog).FullName!;
@@ -65,14 +70,48 @@ public sealed class RequestLogTests : FakedFunctionTest
     }
 
     [Fact]
-    public async Task Refusals_for_what_the_caller_sent_are_logged_one_line_each_however_many_come()
+    public async Task Classified_requests_are_logged_one_line_each_however_many_come()
+    {
+        for (var index = 0; index < 3; index++)
+        {
+            using var response = await PostJsonAsync($$"""{"url": "https://example.com/{{index}}.jpg"}""");
+        }
+
+        Assert.Equal([200, 200, 200], Function.Logs.Of(Category).Select(line => line.Values["Status"]));
+    }
+
+    [Fact]
+    public async Task Refusals_of_one_kind_get_one_line_a_second_which_counts_those_not_logged()
     {
         for (var index = 0; index < 3; index++)
         {
             using var response = await Client.PostAsync("/", new StringContent("cat", Encoding.UTF8, "text/plain"));
         }
 
-        Assert.Equal([415, 415, 415], Function.Logs.Of(Category).Select(line => line.Values["Status"]));
+        using (await PostJsonAsync("""{"topK": 1}""")) { }
+        ((FakeTimeProvider)Function.Services.GetRequiredService<TimeProvider>()).Advance(RequestLog.SampledLineInterval);
+        using (await Client.PostAsync("/", new StringContent("cat", Encoding.UTF8, "text/plain"))) { }
+
+        Assert.Equal(
+            [(415, "unsupported-media-type", 0L), (400, "invalid-request", 0L), (415, "unsupported-media-type", 2L)],
+            Function.Logs.Of(Category).Select(line => ((int)line.Values["Status"]!, (string)line.Values["Problem"]!, (long)line.Values["NotLogged"]!)));
+    }
+
+    [Fact]
+    public async Task Replies_from_the_duplicate_cache_get_one_line_a_second_after_the_classification()
+    {
+        const string Event = """{"specversion": "1.0", "id": "d-1", "source": "/log-test", "type": "com.example.classify", "data": {"url": "https://example.com/cat.jpg"}}""";
+        for (var index = 0; index < 3; index++)
+        {
+            using var response = await Client.PostAsync("/", new StringContent(Event, Encoding.UTF8, "application/cloudevents+json"));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        var lines = Function.Logs.Of(Category).ToList();
+        Assert.Equal([false, true], lines.Select(line => (bool)line.Values["Duplicate"]!));
+        Assert.False(lines[0].Values.ContainsKey("NotLogged"));
+        Assert.Equal(0L, lines[1].Values["NotLogged"]);
+        Assert.Equal("d-1", lines[1].Values["EventId"]);
     }
 
     [Fact]
@@ -85,14 +124,17 @@ public sealed class RequestLogTests : FakedFunctionTest
 
         foreach (var reason in new[] { Problems.Overloaded, Problems.NotReady, Problems.Overloaded, Problems.NotReady, Problems.Overloaded })
         {
-            log.WriteShed(new RequestSummary("image", reason.Status, reason.Slug));
+            log.Write(new RequestSummary("image", reason.Status, reason.Slug), shed: true);
         }
 
-        time.Advance(RequestLog.ShedLineInterval);
-        log.WriteShed(new RequestSummary("image", Problems.NotReady.Status, Problems.NotReady.Slug));
+        time.Advance(RequestLog.SampledLineInterval);
+        log.Write(new RequestSummary("image", Problems.NotReady.Status, Problems.NotReady.Slug), shed: true);
 
         Assert.Equal(
             [("overloaded", 0L), ("not-ready", 0L), ("not-ready", 1L)],
-            logs.Of(Category).Select(line => ((string)line.Values["Problem"]!, (long)line.Values["ShedNotLogged"]!)));
+            logs.Of(Category).Select(line => ((string)line.Values["Problem"]!, (long)line.Values["NotLogged"]!)));
     }
+
+    private Task<HttpResponseMessage> PostJsonAsync(string json) =>
+        Client.PostAsync("/", new StringContent(json, Encoding.UTF8, "application/json"));
 }

@@ -105,15 +105,15 @@ public sealed class AdmissionControlTests : IAsyncDisposable
         Assert.Equal(LogLevel.Warning, line.Level);
         Assert.Equal(503, line.Values["Status"]);
         Assert.Equal(Problems.Overloaded.Slug, line.Values["Problem"]);
-        Assert.Equal(0L, line.Values["ShedNotLogged"]);
+        Assert.Equal(0L, line.Values["NotLogged"]);
 
-        ((FakeTimeProvider)app.Services.GetRequiredService<TimeProvider>()).Advance(RequestLog.ShedLineInterval);
+        ((FakeTimeProvider)app.Services.GetRequiredService<TimeProvider>()).Advance(RequestLog.SampledLineInterval);
         using (var afterASecond = await client.PostAsync("/", UrlBody("https://example.com/5.jpg")))
         {
             Assert.Equal(HttpStatusCode.ServiceUnavailable, afterASecond.StatusCode);
         }
 
-        Assert.Equal([0L, 2L], app.Logs.Of(RequestLogCategory).Select(entry => entry.Values["ShedNotLogged"]));
+        Assert.Equal([0L, 2L], app.Logs.Of(RequestLogCategory).Select(entry => entry.Values["NotLogged"]));
         Assert.Equal(4, counters.Total("imageclassifier.requests.shed", Problems.Overloaded.Slug));
         Assert.Equal(4, counters.Total("imageclassifier.requests", ("form", "json"), ("status", 503)));
         await ReleaseAsync(first);
