@@ -9,12 +9,13 @@ internal delegate Task FailureWriter(HttpResponse response, ClassificationExcept
 
 /// <summary>
 /// The one lifecycle of every request, whichever entry point it came by (POST /, each event of
-/// a batch, the inference protocol's infer). The HTTP request first passes the gate, before its
-/// body is read: it is shed at once with 503 and Retry-After when the function cannot take it
-/// (not ready, shutting down, overloaded), and otherwise holds its admission while it is served.
-/// Each unit of work in it (the request, or each event of a batch) then gets its span, its stage
-/// timings, its request metric and its one log line. Entry points only translate their wire
-/// format in and out.
+/// a batch, the inference protocol's infer). The HTTP request first passes the gate as it arrives:
+/// it is shed at once with 503 and Retry-After when the function cannot take it (not ready,
+/// shutting down, overloaded, too many bodies arriving). Its body is read holding only a place
+/// among the bodies arriving; once it is in, the request waits for a classification slot and holds
+/// it while it is served, so a slow sender holds no slot. Each unit of work in it (the request, or
+/// each event of a batch) then gets its span, its stage timings, its request metric and its one
+/// log line. Entry points only translate their wire format in and out.
 /// </summary>
 internal sealed class RequestLifecycle(
     IRequestGate gate,
@@ -28,20 +29,34 @@ internal sealed class RequestLifecycle(
     public const int ClientClosedRequest = 499;
 
     /// <summary>
-    /// Serves one HTTP request: admits it, then <paramref name="serve"/> reads it, runs its units
-    /// through <see cref="RunAsync"/> and writes the answer. A failure before any unit ran (refused
-    /// at the gate, a body that cannot be read) is counted, logged and answered by
-    /// <paramref name="writeFailure"/>; a bug is answered as an internal error, never as a bare 500.
+    /// Serves one HTTP request: lets it in, <paramref name="read"/> reads its body, then, holding a
+    /// classification slot, <paramref name="serve"/> runs its units through <see cref="RunAsync"/>
+    /// and writes the answer. A failure before any unit ran (refused at the gate, a body that cannot
+    /// be read) is counted, logged and answered by <paramref name="writeFailure"/>; a bug is
+    /// answered as an internal error, never as a bare 500.
     /// </summary>
-    public async Task ServeAsync(HttpContext context, RequestForm? form, Func<CancellationToken, Task> serve, FailureWriter writeFailure)
+    public async Task ServeAsync<TRequest>(
+        HttpContext context,
+        RequestForm? form,
+        Func<CancellationToken, Task<TRequest>> read,
+        Func<TRequest, CancellationToken, Task> serve,
+        FailureWriter writeFailure)
+        where TRequest : IDisposable
     {
         var cancellationToken = context.RequestAborted;
         using var active = metrics.TrackActive();
         try
         {
+            TRequest request;
+            using (gate.Receive())
+            {
+                request = await read(cancellationToken);
+            }
+
+            using (request)
             using (await gate.AdmitAsync(cancellationToken))
             {
-                await serve(cancellationToken);
+                await serve(request, cancellationToken);
             }
         }
         catch (ClassificationException failure) when (!context.Response.HasStarted)

@@ -17,16 +17,15 @@ internal sealed class FunctionEndpoint(
     public Task HandleAsync(HttpContext context)
     {
         var form = RequestReader.Recognise(context.Request);
-        return lifecycle.ServeAsync(
-            context,
-            form,
-            cancellationToken => form == RequestForm.Batch ? ServeBatchAsync(context, cancellationToken) : ServeAsync(context, cancellationToken),
-            ProblemWriter.WriteAsync);
+        return form == RequestForm.Batch
+            ? lifecycle.ServeAsync(
+                context, form, cancellationToken => ReadBatchAsync(context, cancellationToken), (batch, token) => ServeBatchAsync(context, batch, token), ProblemWriter.WriteAsync)
+            : lifecycle.ServeAsync(
+                context, form, cancellationToken => reader.ReadAsync(context.Request, cancellationToken), (incoming, token) => ServeAsync(context, incoming, token), ProblemWriter.WriteAsync);
     }
 
-    private async Task ServeAsync(HttpContext context, CancellationToken cancellationToken)
+    private async Task ServeAsync(HttpContext context, IncomingRequest incoming, CancellationToken cancellationToken)
     {
-        using var incoming = await reader.ReadAsync(context.Request, cancellationToken);
         var outcome = await delivery.DeliverAsync(incoming, cancellationToken);
         switch (outcome)
         {
@@ -44,11 +43,15 @@ internal sealed class FunctionEndpoint(
         }
     }
 
-    private async Task ServeBatchAsync(HttpContext context, CancellationToken cancellationToken)
+    private async Task<ReadBatch> ReadBatchAsync(HttpContext context, CancellationToken cancellationToken)
     {
         var (entries, body) = await reader.ReadBatchAsync(context.Request, cancellationToken);
-        using var owned = body;
-        var answers = await batches.DeliverAsync(entries, cancellationToken);
+        return new ReadBatch(entries, body);
+    }
+
+    private async Task ServeBatchAsync(HttpContext context, ReadBatch batch, CancellationToken cancellationToken)
+    {
+        var answers = await batches.DeliverAsync(batch.Entries, cancellationToken);
         if (answers.Count == 0)
         {
             context.Response.StatusCode = StatusCodes.Status202Accepted;
@@ -57,5 +60,11 @@ internal sealed class FunctionEndpoint(
 
         context.Response.StatusCode = StatusCodes.Status200OK;
         await binding.WriteBatchAsync(answers, context.Response, cancellationToken);
+    }
+
+    /// <summary>A batch as read: its entries, and the body they were read from, paid for until the batch is answered.</summary>
+    private sealed record ReadBatch(IReadOnlyList<BatchEntry> Entries, IDisposable Body) : IDisposable
+    {
+        public void Dispose() => Body.Dispose();
     }
 }

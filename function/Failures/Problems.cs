@@ -55,6 +55,7 @@ public static class Problems
     public static readonly ProblemType NotReady = new("not-ready", 503, "Not ready") { ClosesConnection = true, ShedsLoad = true };
     public static readonly ProblemType ShuttingDown = new("shutting-down", 503, "Shutting down") { ClosesConnection = true, ShedsLoad = true };
     public static readonly ProblemType Overloaded = new("overloaded", 503, "Overloaded") { ShedsLoad = true };
+    public static readonly ProblemType TooManyUploads = new("too-many-uploads", 503, "Too many bodies arriving") { ShedsLoad = true };
     public static readonly ProblemType MemoryBusy = new("memory-busy", 503, "Memory busy");
 
     /// <summary>Every entry, in the order above.</summary>
@@ -68,6 +69,6 @@ public static class Problems
         UrlRefused, ImageNotFound, UpstreamRejected, ImageTooLarge, ImageTooManyPixels, ImageTooElongated, NotAnImage, ImageCorrupt, ImageUnsupported,
         InternalError,
         UpstreamFailed, TooManyRedirects, UpstreamTimeout,
-        NotReady, ShuttingDown, Overloaded, MemoryBusy,
+        NotReady, ShuttingDown, Overloaded, TooManyUploads, MemoryBusy,
     ];
 }

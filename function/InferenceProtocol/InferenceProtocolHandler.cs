@@ -77,19 +77,35 @@ internal sealed class InferenceProtocolHandler(
             : ProtocolResults.Json(new ModelReady(name, true), InferenceProtocolJsonContext.Default.ModelReady);
 
     public Task InferAsync(HttpContext context, string name, string? version) =>
-        lifecycle.ServeAsync(context, RequestForm.Inference, cancellationToken => ServeInferAsync(context, name, version, cancellationToken),
+        lifecycle.ServeAsync(
+            context,
+            RequestForm.Inference,
+            cancellationToken => ReadInferAsync(context, name, version, cancellationToken),
+            (read, cancellationToken) => ServeInferAsync(context, read.Request, name, version, cancellationToken),
             ProtocolResults.WriteErrorAsync);
 
-    private async Task ServeInferAsync(HttpContext context, string name, string? version, CancellationToken cancellationToken)
+    /// <summary>The request, read and parsed; its body, and what its tensors decode to, stay paid for until the answer is written.</summary>
+    private async Task<ReadInferRequest> ReadInferAsync(HttpContext context, string name, string? version, CancellationToken cancellationToken)
     {
         if (Refusal(name, version) is { } refusal)
         {
             throw refusal;
         }
 
-        // The body, and what its tensors decode to, stay paid for until the answer is written.
-        using var body = await ReadAsync(context, cancellationToken);
-        var request = Parse(body.Memory.Span);
+        var body = await ReadAsync(context, cancellationToken);
+        try
+        {
+            return new ReadInferRequest(Parse(body.Memory.Span), body);
+        }
+        catch
+        {
+            body.Dispose();
+            throw;
+        }
+    }
+
+    private async Task ServeInferAsync(HttpContext context, InferRequest request, string name, string? version, CancellationToken cancellationToken)
+    {
         var outcome = await lifecycle.RunAsync(new RequestUnit(RequestForm.Inference), (_, token) => InferAsync(request, name, version, token), cancellationToken);
         if (outcome.Failure is { } failure)
         {
@@ -181,5 +197,11 @@ internal sealed class InferenceProtocolHandler(
             var where = malformed.Path is null ? "" : $" at {malformed.Path}";
             throw InferInputDecoder.Malformed($"The body is not a valid inference request{where}.", malformed);
         }
+    }
+
+    /// <summary>An inference request as read, with the body it was read from.</summary>
+    private sealed record ReadInferRequest(InferRequest Request, BudgetedBuffer Body) : IDisposable
+    {
+        public void Dispose() => Body.Dispose();
     }
 }

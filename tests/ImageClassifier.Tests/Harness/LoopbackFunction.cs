@@ -25,10 +25,11 @@ public sealed class LoopbackFunction : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<LoopbackFunction> StartAsync(IReadOnlyDictionary<string, string?>? settings = null)
-    {
-        var app = new FunctionApp(settings);
+    public static Task<LoopbackFunction> StartAsync(IReadOnlyDictionary<string, string?>? settings = null) => StartAsync(new FunctionApp(settings));
 
+    /// <summary>Starts <paramref name="app"/> (the function, or it with fakes) on loopback; the result disposes it.</summary>
+    public static async Task<LoopbackFunction> StartAsync(FunctionApp app)
+    {
         // The factory's Kestrel listens at http://127.0.0.1:0 and prefers that to the endpoints configured in code.
         app.UseKestrel(0);
         app.StartServer();
