@@ -35,11 +35,11 @@ timeline.Step(StartupStage.Registration);
 
 var app = builder.Build();
 timeline.Step(StartupStage.HostBuild);
+app.MapMetrics(); // first: with METRICS_PORT, that port's branch comes before every other middleware
 app.UseTryPage();
 app.UseFunctionHosting();
 app.MapFunction();
 app.MapInferenceProtocol();
-app.MapMetrics();
 timeline.Step(StartupStage.Endpoints);
 
 // Resolved here rather than by the host's start only so the timeline can tell these stages apart:

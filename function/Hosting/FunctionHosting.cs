@@ -1,5 +1,6 @@
 using ImageClassifier.Delivery;
 using ImageClassifier.Edge;
+using ImageClassifier.Observability;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -9,7 +10,7 @@ using Microsoft.Extensions.Options;
 namespace ImageClassifier.Hosting;
 
 /// <summary>
-/// The process as Knative runs it: one port, the health endpoints, admission at the door of every
+/// The process as Knative runs it: one port (and METRICS_PORT's, when set), the health endpoints, admission at the door of every
 /// entry point, a graceful stop on SIGTERM, and a warm-up before readiness.
 /// </summary>
 public static class FunctionHosting
@@ -35,6 +36,12 @@ public static class FunctionHosting
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.ListenAnyIP(port);
+            if (kestrel.ApplicationServices.GetRequiredService<IOptions<MetricsOptions>>().Value.Port is { } metricsPort)
+            {
+                // Only /metrics is answered there (ObservabilityHosting.MapMetrics).
+                kestrel.ListenAnyIP(metricsPort);
+            }
+
             kestrel.AddServerHeader = false;
 
             // Requests come from Knative's queue-proxy in the same pod, so a slow header or body
@@ -48,6 +55,7 @@ public static class FunctionHosting
             .Configure<BodyLimits>((kestrel, limits) => kestrel.Limits.MaxRequestBodySize = limits.Largest);
 
         var services = builder.Services;
+        services.Configure<MetricsOptions>(metrics => metrics.ServingPort = port);
 
         // Replaces Kestrel's own factory (the last registration is the one resolved).
         services.TryAddSingleton(TimeProvider.System);

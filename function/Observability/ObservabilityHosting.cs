@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -8,7 +9,7 @@ using OpenTelemetry.Trace;
 namespace ImageClassifier.Observability;
 
 /// <summary>
-/// Metrics on <c>GET /metrics</c> in Prometheus text, traces propagated always and exported by
+/// Metrics on <c>GET /metrics</c> in Prometheus text (on the serving port, or on METRICS_PORT only), traces propagated always and exported by
 /// OTLP only when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set, and JSON console logs.
 /// </summary>
 public static class ObservabilityHosting
@@ -41,6 +42,7 @@ public static class ObservabilityHosting
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
 
+        builder.Services.AddOptions<MetricsOptions>().Bind(builder.Configuration).ValidateOnStart<MetricsOptions, MetricsOptionsValidator>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<FunctionTracing>();
         builder.Services.AddSingleton<StageRecorder>();
@@ -70,9 +72,29 @@ public static class ObservabilityHosting
         return builder;
     }
 
+    /// <summary>
+    /// <c>GET /metrics</c> on the serving port; or, with METRICS_PORT, on that port only, where
+    /// every other request is 404 and which the serving port's routes never answer. Call it first:
+    /// the port's branch must come before every other middleware.
+    /// </summary>
     public static WebApplication MapMetrics(this WebApplication app)
     {
-        app.MapPrometheusScrapingEndpoint(MetricsPath);
+        if (app.Services.GetRequiredService<IOptions<MetricsOptions>>().Value.Port is not { } port)
+        {
+            app.MapPrometheusScrapingEndpoint(MetricsPath);
+            return app;
+        }
+
+        // By the port the connection came to, never the Host header, which the caller writes.
+        app.MapWhen(context => context.Connection.LocalPort == port, metricsPort =>
+        {
+            metricsPort.UseOpenTelemetryPrometheusScrapingEndpoint(context => context.Request.Path == MetricsPath);
+            metricsPort.Run(context =>
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return Task.CompletedTask;
+            });
+        });
         return app;
     }
 

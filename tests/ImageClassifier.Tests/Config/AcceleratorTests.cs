@@ -75,7 +75,7 @@ public class AcceleratorTests
     {
         var rendered = _accelerator.Render(Chosen);
 
-        foreach (var manifest in new[] { Manifests.Service, Manifests.Workload, Manifests.Func })
+        foreach (var manifest in new[] { Manifests.Service, Manifests.ClusterLocalService, Manifests.Workload, Manifests.Func })
         {
             var document = Yaml.Parse(rendered[manifest]);
             var env = Manifests.EnvOf(manifest, document);

@@ -47,4 +47,20 @@ public class FuncYamlTests(RunningFunction function) : IClassFixture<RunningFunc
         Assert.Equal(container.Text("resources.requests.memory"), _func.Text("deploy.options.resources.requests.memory"));
         Assert.Equal(container.Text("resources.limits.memory"), _func.Text("deploy.options.resources.limits.memory"));
     }
+
+    [Fact]
+    public void Everything_the_function_writes_is_on_a_tmp_emptyDir_as_large_as_the_Services()
+    {
+        var service = Assert.Single(YamlJson.Load(Manifests.Service))["spec"]!["template"]!["spec"]!;
+        var serviceTmp = Assert.Single(service["volumes"]!.AsArray(), volume => (string?)volume!["name"] == "tmp")!;
+        var volume = Assert.Single(_func.Items("run.volumes"));
+        var folders = _func.Env("run.envs")
+            .Where(setting => setting.Key.EndsWith("_DIR", StringComparison.Ordinal) && !string.IsNullOrEmpty(setting.Value))
+            .ToArray();
+
+        Assert.Equal("/tmp", volume.Text("path"));
+        Assert.Equal((string?)serviceTmp["emptyDir"]!["sizeLimit"], volume.Text("emptyDir.sizeLimit"));
+        Assert.NotEmpty(folders);
+        Assert.All(folders, folder => Assert.StartsWith("/tmp/", folder.Value, StringComparison.Ordinal));
+    }
 }

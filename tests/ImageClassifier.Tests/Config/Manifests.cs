@@ -6,6 +6,9 @@ namespace ImageClassifier.Tests.Config;
 public static class Manifests
 {
     public const string Service = "config/service.yaml";
+
+    /// <summary>The Service with no route from outside the cluster, for a function fed only by a Broker.</summary>
+    public const string ClusterLocalService = "config/service-cluster-local.yaml";
     public const string Workload = "workload.yaml";
     public const string Func = "config/func.yaml";
     public const string Trigger = "config/trigger.yaml";
@@ -21,7 +24,7 @@ public static class Manifests
 
     public static IReadOnlyDictionary<string, string?> EnvOf(string manifest, YamlNode document) => manifest switch
     {
-        Service => ServiceContainer(document).Env("env"),
+        Service or ClusterLocalService => ServiceContainer(document).Env("env"),
         Workload => document.Env("spec.env"),
         Func => document.Env("run.envs"),
         _ => throw new ArgumentOutOfRangeException(nameof(manifest), manifest, "Not a manifest that runs the function."),

@@ -42,7 +42,7 @@ public class PlatformSchemaTests(PlatformSchemas schemas) : IClassFixture<Platfo
         var kinds = KubernetesDocuments().Select(row => Kind(YamlJson.Load((string)row[0])[(int)row[1]])).Order(StringComparer.Ordinal);
 
         Assert.Equal(
-            ["carto.run/v1alpha1 Workload", "eventing.knative.dev/v1 Trigger", "networking.k8s.io/v1 NetworkPolicy", "serving.knative.dev/v1 Service", "tekton.dev/v1 Pipeline"],
+            ["carto.run/v1alpha1 Workload", "eventing.knative.dev/v1 Trigger", "networking.k8s.io/v1 NetworkPolicy", "serving.knative.dev/v1 Service", "serving.knative.dev/v1 Service", "tekton.dev/v1 Pipeline"],
             kinds);
     }
 
