@@ -9,7 +9,7 @@ namespace ImageClassifier.Edge;
 /// Reads a request body whole, into memory paid for from the budget as the bytes arrive, within
 /// its form's limit and REQUEST_BODY_TIMEOUT_SECONDS. A declared length over the limit is refused
 /// before a byte is read; a chunked body is counted as it streams; a body too slow is 408, and its
-/// admission slot is free again.
+/// place among the bodies arriving is free again (it holds no classification slot meanwhile).
 /// </summary>
 internal sealed class BodyReader(MemoryBudget budget, IOptions<EdgeOptions> options, TimeProvider timeProvider)
 {

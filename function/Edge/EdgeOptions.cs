@@ -11,7 +11,7 @@ public sealed class EdgeOptions
     /// <summary>Ids, sources and types are short names; 2 KiB is room for any honest one.</summary>
     public const int DefaultMaxAttributeBytes = 2048;
 
-    /// <summary>The queue-proxy sits in the same pod: a body slower than this is a stuck or hostile sender holding a slot.</summary>
+    /// <summary>The queue-proxy sits in the same pod: a body slower than this is a stuck or hostile sender holding a slot of the pod's containerConcurrency.</summary>
     public const int DefaultBodyTimeoutSeconds = 10;
 
     /// <summary>Largest JSON body: plain JSON requests and binary-mode events with JSON data.</summary>
@@ -19,7 +19,7 @@ public sealed class EdgeOptions
     [SettingRange(1024, 16 * 1024 * 1024, ErrorMessage = "MAX_REQUEST_BYTES must be between 1024 and 16777216.")]
     public int MaxRequestBytes { get; set; } = DefaultMaxRequestBytes;
 
-    /// <summary>How long a request's whole body may take to arrive; past it, 408 and the admission slot is free again.</summary>
+    /// <summary>How long a request's whole body may take to arrive; past it, 408 and its place among the bodies arriving is free again.</summary>
     [ConfigurationKeyName("REQUEST_BODY_TIMEOUT_SECONDS")]
     [SettingRange(1, 300, ErrorMessage = "REQUEST_BODY_TIMEOUT_SECONDS must be between 1 and 300.")]
     public int BodyTimeoutSeconds { get; set; } = DefaultBodyTimeoutSeconds;

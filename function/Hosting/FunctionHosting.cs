@@ -45,7 +45,7 @@ public static class FunctionHosting
             kestrel.AddServerHeader = false;
 
             // Requests come from Knative's queue-proxy in the same pod, so a slow header or body
-            // is a stuck sender holding a slot of the function's concurrency, not a slow network.
+            // is a stuck sender holding a slot of the pod's containerConcurrency, not a slow network.
             kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
             kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(bytesPerSecond: 1024, gracePeriod: TimeSpan.FromSeconds(10));
         });

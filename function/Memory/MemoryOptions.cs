@@ -25,7 +25,7 @@ public sealed class MemoryOptions
     [SettingRange(1L * 1024 * 1024, 1L << 40, ErrorMessage = "MEMORY_BUDGET_BYTES must be between 1048576 (1 MiB) and 1099511627776 (1 TiB).")]
     public long? BudgetBytes { get; set; }
 
-    /// <summary>How long a request waits, within its admission slot, for memory others hold; past it, 503 with Retry-After.</summary>
+    /// <summary>How long a request waits (a body as it arrives, a decode in its admission slot) for memory others hold; past it, 503 with Retry-After.</summary>
     [ConfigurationKeyName("MEMORY_WAIT_SECONDS")]
     [SettingRange(0, 60, ErrorMessage = "MEMORY_WAIT_SECONDS must be between 0 and 60.")]
     public int WaitSeconds { get; set; } = DefaultWaitSeconds;
