@@ -8,12 +8,18 @@ namespace ImageClassifier.Imaging;
 /// transparency already composited onto white, so the fourth byte is to be ignored. It may be
 /// smaller than the image as sent (decoded at a reduced scale): the resize geometry is worked out
 /// from <see cref="FullWidth"/> × <see cref="FullHeight"/>, and the pixels read from what is here.
-/// The pixels are rented from the shared pool; dispose to give them back.
+/// Pixels of a reduced decode are rented from the shared pool (dispose to give them back); a
+/// whole decode's larger ones are allocated, so the pool keeps nothing the memory budget does not see.
 /// </summary>
 public sealed class DecodedImage : IDisposable
 {
     /// <summary>Bytes a pixel: red, green, blue and an ignored fourth.</summary>
     public const int BytesPerPixel = 4;
+
+    /// <summary>The largest image rented from the shared pool.</summary>
+    private const int MaxPooledBytes = 1024 * 1024;
+
+    private readonly bool pooled;
 
     private byte[]? rented;
 
@@ -27,7 +33,9 @@ public sealed class DecodedImage : IDisposable
         Height = height;
         FullWidth = fullWidth;
         FullHeight = fullHeight;
-        rented = ArrayPool<byte>.Shared.Rent(checked(Stride * height));
+        var length = checked(Stride * height);
+        pooled = length <= MaxPooledBytes;
+        rented = pooled ? ArrayPool<byte>.Shared.Rent(length) : GC.AllocateUninitializedArray<byte>(length);
     }
 
     /// <summary>Pixels across, as decoded.</summary>
@@ -45,6 +53,9 @@ public sealed class DecodedImage : IDisposable
     /// <summary>Bytes from one row to the next.</summary>
     public int Stride => Width * BytesPerPixel;
 
+    /// <summary>The rented array the pixels start at, for a decoder to write into.</summary>
+    internal byte[] Array => rented ?? throw new ObjectDisposedException(nameof(DecodedImage));
+
     /// <summary>All the rows, top to bottom.</summary>
     public Span<byte> Pixels => (rented ?? throw new ObjectDisposedException(nameof(DecodedImage))).AsSpan(0, Stride * Height);
 
@@ -53,7 +64,7 @@ public sealed class DecodedImage : IDisposable
 
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref rented, null) is { } buffer)
+        if (Interlocked.Exchange(ref rented, null) is { } buffer && pooled)
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
