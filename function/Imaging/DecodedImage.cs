@@ -1,4 +1,4 @@
-using System.Buffers;
+using SkiaSharp;
 
 namespace ImageClassifier.Imaging;
 
@@ -8,20 +8,16 @@ namespace ImageClassifier.Imaging;
 /// transparency already composited onto white, so the fourth byte is to be ignored. It may be
 /// smaller than the image as sent (decoded at a reduced scale): the resize geometry is worked out
 /// from <see cref="FullWidth"/> × <see cref="FullHeight"/>, and the pixels read from what is here.
-/// Pixels of a reduced decode are rented from the shared pool (dispose to give them back); a
-/// whole decode's larger ones are allocated, so the pool keeps nothing the memory budget does not see.
+/// The pixels are native memory (a Skia bitmap), freed when disposed: a whole decode of a large
+/// image is given back to the kernel at once, not left on the GC heap for a later collection,
+/// so the memory budget stays true to what the process holds.
 /// </summary>
 public sealed class DecodedImage : IDisposable
 {
     /// <summary>Bytes a pixel: red, green, blue and an ignored fourth.</summary>
     public const int BytesPerPixel = 4;
 
-    /// <summary>The largest image rented from the shared pool.</summary>
-    private const int MaxPooledBytes = 1024 * 1024;
-
-    private readonly bool pooled;
-
-    private byte[]? rented;
+    private readonly SKBitmap bitmap;
 
     public DecodedImage(int width, int height, int fullWidth, int fullHeight)
     {
@@ -33,9 +29,12 @@ public sealed class DecodedImage : IDisposable
         Height = height;
         FullWidth = fullWidth;
         FullHeight = fullHeight;
-        var length = checked(Stride * height);
-        pooled = length <= MaxPooledBytes;
-        rented = pooled ? ArrayPool<byte>.Shared.Rent(length) : GC.AllocateUninitializedArray<byte>(length);
+        bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul));
+        if (bitmap.GetPixels() == IntPtr.Zero || bitmap.RowBytes != Stride)
+        {
+            bitmap.Dispose();
+            throw new InsufficientMemoryException($"No memory for a {width}x{height} image.");
+        }
     }
 
     /// <summary>Pixels across, as decoded.</summary>
@@ -53,20 +52,14 @@ public sealed class DecodedImage : IDisposable
     /// <summary>Bytes from one row to the next.</summary>
     public int Stride => Width * BytesPerPixel;
 
-    /// <summary>The rented array the pixels start at, for a decoder to write into.</summary>
-    internal byte[] Array => rented ?? throw new ObjectDisposedException(nameof(DecodedImage));
-
     /// <summary>All the rows, top to bottom.</summary>
-    public Span<byte> Pixels => (rented ?? throw new ObjectDisposedException(nameof(DecodedImage))).AsSpan(0, Stride * Height);
+    public Span<byte> Pixels => bitmap.GetPixelSpan();
+
+    /// <summary>Where the pixels start, for a decoder to write into.</summary>
+    internal IntPtr Address => bitmap.GetPixels();
 
     /// <summary>Row <paramref name="y"/>: <see cref="Width"/> pixels of four bytes.</summary>
     public Span<byte> Row(int y) => Pixels.Slice(y * Stride, Stride);
 
-    public void Dispose()
-    {
-        if (Interlocked.Exchange(ref rented, null) is { } buffer && pooled)
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
+    public void Dispose() => bitmap.Dispose();
 }

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Microsoft.Extensions.Options;
 using SkiaSharp;
 
@@ -68,7 +67,7 @@ internal sealed class SkiaImageLoader(IOptions<ImagingOptions> options) : IImage
         var image = new DecodedImage(info.Width, info.Height, facts.Width, facts.Height);
         try
         {
-            var result = WithPinned(image, pixels => codec.GetPixels(info, pixels));
+            var result = codec.GetPixels(info, image.Address);
             deadline.Check();
             if (result != SKCodecResult.Success)
             {
@@ -126,24 +125,15 @@ internal sealed class SkiaImageLoader(IOptions<ImagingOptions> options) : IImage
     /// <summary>Rows straight into the image, a few at a time.</summary>
     private static void RowsInPlace(SKCodec codec, DecodedImage image, DecodeDeadline deadline)
     {
-        var handle = GCHandle.Alloc(image.Array, GCHandleType.Pinned);
-        try
+        for (var y = 0; y < image.Height; y += RowsPerCall)
         {
-            var start = handle.AddrOfPinnedObject();
-            for (var y = 0; y < image.Height; y += RowsPerCall)
+            deadline.Check();
+            var count = Math.Min(RowsPerCall, image.Height - y);
+            if (codec.GetScanlines(image.Address + (y * image.Stride), count, image.Stride) != count)
             {
                 deadline.Check();
-                var count = Math.Min(RowsPerCall, image.Height - y);
-                if (codec.GetScanlines(start + (y * image.Stride), count, image.Stride) != count)
-                {
-                    deadline.Check();
-                    throw ImageFailures.Truncated();
-                }
+                throw ImageFailures.Truncated();
             }
-        }
-        finally
-        {
-            handle.Free();
         }
     }
 
@@ -179,18 +169,5 @@ internal sealed class SkiaImageLoader(IOptions<ImagingOptions> options) : IImage
         }
 
         rows.WriteAverage(image.Row(box), rowsInBox);
-    }
-
-    private static SKCodecResult WithPinned(DecodedImage image, Func<IntPtr, SKCodecResult> decode)
-    {
-        var handle = GCHandle.Alloc(image.Array, GCHandleType.Pinned);
-        try
-        {
-            return decode(handle.AddrOfPinnedObject());
-        }
-        finally
-        {
-            handle.Free();
-        }
     }
 }
