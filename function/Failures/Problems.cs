@@ -42,6 +42,7 @@ public static class Problems
     public static readonly ProblemType NotAnImage = new("not-an-image", 422, "Not an image");
     public static readonly ProblemType ImageCorrupt = new("image-corrupt", 422, "Image corrupt");
     public static readonly ProblemType ImageUnsupported = new("image-unsupported", 422, "Image feature unsupported");
+    public static readonly ProblemType ImageDecodeTimeout = new("image-decode-timeout", 422, "Image took too long to decode");
 
     // 500: a bug; the caller learns only that it was not their fault.
     public static readonly ProblemType InternalError = new("internal-error", 500, "Internal error");
@@ -66,7 +67,7 @@ public static class Problems
         RequestTimeout,
         PayloadTooLarge, TooManyEvents, TooLargeForMemory,
         UnsupportedMediaType, BinaryTensorDataUnsupported, UnsupportedImageFormat,
-        UrlRefused, ImageNotFound, UpstreamRejected, ImageTooLarge, ImageTooManyPixels, ImageTooElongated, NotAnImage, ImageCorrupt, ImageUnsupported,
+        UrlRefused, ImageNotFound, UpstreamRejected, ImageTooLarge, ImageTooManyPixels, ImageTooElongated, NotAnImage, ImageCorrupt, ImageUnsupported, ImageDecodeTimeout,
         InternalError,
         UpstreamFailed, TooManyRedirects, UpstreamTimeout,
         NotReady, ShuttingDown, Overloaded, TooManyUploads, MemoryBusy,

@@ -1,4 +1,4 @@
-using System.Buffers;
+using SkiaSharp;
 
 namespace ImageClassifier.Imaging;
 
@@ -8,14 +8,16 @@ namespace ImageClassifier.Imaging;
 /// transparency already composited onto white, so the fourth byte is to be ignored. It may be
 /// smaller than the image as sent (decoded at a reduced scale): the resize geometry is worked out
 /// from <see cref="FullWidth"/> × <see cref="FullHeight"/>, and the pixels read from what is here.
-/// The pixels are rented from the shared pool; dispose to give them back.
+/// The pixels are native memory (a Skia bitmap), freed when disposed: a whole decode of a large
+/// image is given back to the kernel at once, not left on the GC heap for a later collection,
+/// so the memory budget stays true to what the process holds.
 /// </summary>
 public sealed class DecodedImage : IDisposable
 {
     /// <summary>Bytes a pixel: red, green, blue and an ignored fourth.</summary>
     public const int BytesPerPixel = 4;
 
-    private byte[]? rented;
+    private readonly SKBitmap bitmap;
 
     public DecodedImage(int width, int height, int fullWidth, int fullHeight)
     {
@@ -27,7 +29,12 @@ public sealed class DecodedImage : IDisposable
         Height = height;
         FullWidth = fullWidth;
         FullHeight = fullHeight;
-        rented = ArrayPool<byte>.Shared.Rent(checked(Stride * height));
+        bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul));
+        if (bitmap.GetPixels() == IntPtr.Zero || bitmap.RowBytes != Stride)
+        {
+            bitmap.Dispose();
+            throw new InsufficientMemoryException($"No memory for a {width}x{height} image.");
+        }
     }
 
     /// <summary>Pixels across, as decoded.</summary>
@@ -46,16 +53,13 @@ public sealed class DecodedImage : IDisposable
     public int Stride => Width * BytesPerPixel;
 
     /// <summary>All the rows, top to bottom.</summary>
-    public Span<byte> Pixels => (rented ?? throw new ObjectDisposedException(nameof(DecodedImage))).AsSpan(0, Stride * Height);
+    public Span<byte> Pixels => bitmap.GetPixelSpan();
+
+    /// <summary>Where the pixels start, for a decoder to write into.</summary>
+    internal IntPtr Address => bitmap.GetPixels();
 
     /// <summary>Row <paramref name="y"/>: <see cref="Width"/> pixels of four bytes.</summary>
     public Span<byte> Row(int y) => Pixels.Slice(y * Stride, Stride);
 
-    public void Dispose()
-    {
-        if (Interlocked.Exchange(ref rented, null) is { } buffer)
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
+    public void Dispose() => bitmap.Dispose();
 }

@@ -1,21 +1,22 @@
-using SixLabors.ImageSharp;
-
 namespace ImageClassifier.Imaging;
 
 /// <summary>
-/// Bytes → pixels, the only door into the image decoder. ImageSharp 2.x gets no more security
-/// fixes, so everything it is given passes through here, with its limits. Throws
-/// <see cref="Failures.ClassificationException"/> for anything that is not a usable image.
+/// Bytes → pixels, the only door into the image decoder: everything it is given passes through
+/// here, with its limits. Throws <see cref="Failures.ClassificationException"/> for anything that
+/// is not a usable image.
 /// </summary>
 public interface IImageLoader
 {
-    /// <summary>Reads the header: the format, the size, what decoding will cost. Refuses too many pixels. Decodes no pixel.</summary>
-    ImageHeader Identify(ReadOnlyMemory<byte> bytes);
+    /// <summary>
+    /// Reads the header and plans the decode for a model that resizes the upright image to
+    /// <paramref name="resizedSize"/>(width, height): the format, the size, the scale it is decoded
+    /// at, what that costs. Refuses too many pixels. Decodes no pixel.
+    /// </summary>
+    ImageHeader Identify(ReadOnlyMemory<byte> bytes, Func<int, int, (int Width, int Height)> resizedSize);
 
     /// <summary>
-    /// Decodes an image <see cref="Identify"/> accepted, applies its EXIF orientation and flattens
-    /// any transparency onto white: an <c>Image&lt;Rgb24&gt;</c>, or an <c>Image&lt;RgbOverWhite&gt;</c>
-    /// for formats that can carry alpha.
+    /// Decodes an image <see cref="Identify"/> accepted, as planned: upright, flattened onto white,
+    /// at least as large as the resize needs, within the deadline.
     /// </summary>
-    Image Load(ImageHeader header);
+    DecodedImage Load(ImageHeader header, DecodeDeadline deadline);
 }

@@ -1,5 +1,3 @@
-using SixLabors.ImageSharp;
-
 namespace ImageClassifier.Imaging;
 
 /// <summary>Pixels → the model's NCHW float tensor, as a <see cref="PreprocessingSpec"/> says.</summary>
@@ -9,5 +7,5 @@ public interface ITensorWriter
     /// Writes one image's tensor into <paramref name="destination"/> (length
     /// <see cref="PreprocessingSpec.TensorLength"/>); the image is one the loader gave.
     /// </summary>
-    void Write(Image image, PreprocessingSpec spec, Span<float> destination);
+    void Write(DecodedImage image, PreprocessingSpec spec, Span<float> destination);
 }

@@ -1,14 +1,13 @@
 using ImageClassifier.Failures;
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.Memory;
+using SkiaSharp;
 
 namespace ImageClassifier.Imaging;
 
-/// <summary>What the decoder's findings mean for the caller, as failures from the catalogue.</summary>
+/// <summary>What the header readers' and the decoder's findings mean for the caller, as failures from the catalogue.</summary>
 internal static class ImageFailures
 {
-    public static ClassificationException NotAnImage(Exception? inner = null) =>
-        Problems.NotAnImage.Failure($"The content is not an image in a supported format ({UnsupportedFormats.Accepted}).", inner);
+    public static ClassificationException NotAnImage() =>
+        Problems.NotAnImage.Failure($"The content is not an image in a supported format ({UnsupportedFormats.Accepted}).");
 
     public static ClassificationException UnsupportedFormat(string format) =>
         Problems.UnsupportedImageFormat.Failure($"The image is {format}, a format the function does not decode; send {UnsupportedFormats.Accepted}.");
@@ -18,17 +17,20 @@ internal static class ImageFailures
 
     public static ClassificationException NoPixels() => Problems.ImageCorrupt.Failure("The image declares no pixels.");
 
+    public static ClassificationException Corrupt(string detail) => Problems.ImageCorrupt.Failure(detail);
+
+    public static ClassificationException Unsupported(string detail) => Problems.ImageUnsupported.Failure(detail);
+
+    public static ClassificationException Truncated() => Corrupt("The image is damaged or truncated and cannot be decoded.");
+
     public static ClassificationException TooElongated(int width, int height, int maxAspectRatio) =>
         Problems.ImageTooElongated.Failure($"The image is {width}x{height} pixels; one side may be at most {maxAspectRatio} times the other.");
 
-    /// <summary>What an exception the decoder threw on the image's bytes means for the caller.</summary>
-    public static ClassificationException FromDecoder(Exception exception) => exception switch
+    /// <summary>What a codec's answer on the image's bytes means for the caller.</summary>
+    public static ClassificationException FromCodec(SKCodecResult result) => result switch
     {
-        UnknownImageFormatException => NotAnImage(exception),
-        InvalidMemoryOperationException => Problems.ImageTooManyPixels.Failure(
-            "The image needs more memory to decode than its size allows.", exception),
-        NotSupportedException => Problems.ImageUnsupported.Failure(
-            "The image uses a feature the decoder does not support, such as WebP animation.", exception),
-        _ => Problems.ImageCorrupt.Failure("The image is damaged or truncated and cannot be decoded.", exception),
+        SKCodecResult.Unimplemented or SKCodecResult.InvalidConversion or SKCodecResult.InvalidScale =>
+            Unsupported("The image uses a feature the decoder does not support."),
+        _ => Truncated(),
     };
 }

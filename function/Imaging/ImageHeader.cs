@@ -1,15 +1,20 @@
 namespace ImageClassifier.Imaging;
 
 /// <summary>
-/// What an image's header says, read before any pixel is decoded: enough to refuse it, to know
-/// what decoding it will cost, and to decode it.
+/// What an image's header says and how it will be decoded, worked out before any pixel is: enough
+/// to refuse it, to pay for it, and to decode it.
 /// </summary>
-/// <param name="Width">Pixels across, as stored.</param>
-/// <param name="Height">Pixels down, as stored.</param>
-/// <param name="DecodeBytes">The most memory decoding it takes, its decoder's working buffers included.</param>
+/// <param name="Facts">The format's header: size, orientation, the decoder's working memory.</param>
+/// <param name="Plan">The size it is decoded at and shrunk to, and the memory that takes.</param>
 /// <param name="Content">The bytes to decode (an animated WebP's first frame, rewritten as a still).</param>
-public sealed record ImageHeader(int Width, int Height, long DecodeBytes, ReadOnlyMemory<byte> Content)
+public sealed record ImageHeader(ImageFacts Facts, DecodePlan Plan, ReadOnlyMemory<byte> Content)
 {
-    /// <summary>The format cannot carry transparency, so it decodes to plain RGB.</summary>
-    public bool Opaque { get; init; }
+    /// <summary>Pixels across, as stored.</summary>
+    public int Width => Facts.Width;
+
+    /// <summary>Pixels down, as stored.</summary>
+    public int Height => Facts.Height;
+
+    /// <summary>The most memory decoding it takes, its decoder's working buffers included.</summary>
+    public long DecodeBytes => Plan.DecodeBytes;
 }

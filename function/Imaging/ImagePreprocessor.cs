@@ -1,17 +1,22 @@
 using ImageClassifier.Memory;
 using ImageClassifier.Scheduling;
+using Microsoft.Extensions.Options;
 
 namespace ImageClassifier.Imaging;
 
 /// <summary>
-/// Bytes → the model's input tensor: the header read, the decode paid for from the memory budget
-/// before any pixel is decoded, the image decoded by the loader within its limits, then resized,
-/// cropped and normalised straight into pooled memory, on the CPU work threads. Every caller that
+/// Bytes → the model's input tensor: the header read and the decode planned at the size the model
+/// needs, paid for from the memory budget before any pixel is decoded, the image decoded by the
+/// loader within its limits and its deadline, then resized, cropped and normalised straight into
+/// pooled memory, on the CPU work threads. Every caller that
 /// turns an image into a tensor (a request, a batch entry, the inference protocol, the warm-up)
 /// does it through here.
 /// </summary>
-public sealed class ImagePreprocessor(IImageLoader loader, ITensorWriter writer, MemoryBudget budget, CpuWorkers cpu)
+public sealed class ImagePreprocessor(
+    IImageLoader loader, ITensorWriter writer, MemoryBudget budget, CpuWorkers cpu, IOptions<ImagingOptions> options, TimeProvider time)
 {
+    private readonly TimeSpan decodeTimeout = TimeSpan.FromSeconds(options.Value.DecodeTimeoutSeconds);
+
     /// <summary>One image's tensor, in a pooled buffer the caller disposes.</summary>
     public async Task<TensorBuffer> PrepareAsync(ReadOnlyMemory<byte> image, PreprocessingSpec spec, CancellationToken cancellationToken)
     {
@@ -50,19 +55,21 @@ public sealed class ImagePreprocessor(IImageLoader loader, ITensorWriter writer,
 
     private async Task WriteAsync(ReadOnlyMemory<byte> image, PreprocessingSpec spec, Memory<float> destination, CancellationToken cancellationToken)
     {
-        var header = loader.Identify(image);
+        var header = loader.Identify(image, spec.ResizedSize);
         using (await budget.ReserveAsync(header.DecodeBytes, $"Decoding the {header.Width}x{header.Height} image", cancellationToken))
         {
-            await cpu.RunAsync(static pending => pending.Preprocessor.Decode(pending.Header, pending.Spec, pending.Destination.Span),
-                new PendingDecode(this, header, spec, destination), cancellationToken);
+            await cpu.RunAsync(static pending => pending.Preprocessor.Decode(pending.Header, pending.Spec, pending.Destination.Span, pending.CancellationToken),
+                new PendingDecode(this, header, spec, destination, cancellationToken), cancellationToken);
         }
     }
 
-    private void Decode(ImageHeader header, PreprocessingSpec spec, Span<float> destination)
+    /// <summary>On a CPU work thread: the deadline starts now, not when the work was queued.</summary>
+    private void Decode(ImageHeader header, PreprocessingSpec spec, Span<float> destination, CancellationToken cancellationToken)
     {
-        using var pixels = loader.Load(header);
+        using var pixels = loader.Load(header, new DecodeDeadline(time, decodeTimeout, cancellationToken));
         writer.Write(pixels, spec, destination);
     }
 
-    private readonly record struct PendingDecode(ImagePreprocessor Preprocessor, ImageHeader Header, PreprocessingSpec Spec, Memory<float> Destination);
+    private readonly record struct PendingDecode(
+        ImagePreprocessor Preprocessor, ImageHeader Header, PreprocessingSpec Spec, Memory<float> Destination, CancellationToken CancellationToken);
 }

@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 
 namespace ImageClassifier.Imaging;
@@ -9,10 +8,21 @@ public sealed class ImagingOptions
     /// <summary>40 megapixels: a large phone photo.</summary>
     public const int DefaultMaxImagePixels = 40_000_000;
 
-    /// <summary>The largest width × height the loader decodes; a decoded pixel costs 3 to 4 bytes.</summary>
+    /// <summary>
+    /// Seconds one decode may run on its worker: several times the slowest real photo at the caps
+    /// (README, "Security"), short enough that a crafted file cannot hold a core for long.
+    /// </summary>
+    public const double DefaultDecodeTimeoutSeconds = 2;
+
+    /// <summary>The largest width × height the loader decodes, as stored (before any reduced-size decode).</summary>
     [ConfigurationKeyName("MAX_IMAGE_PIXELS")]
     [SettingRange(1, int.MaxValue, ErrorMessage = "MAX_IMAGE_PIXELS must be a whole number above 0.")]
     public int MaxImagePixels { get; set; } = DefaultMaxImagePixels;
+
+    /// <summary>How long a decode may run once a CPU work thread has started it; past it, 422 <c>image-decode-timeout</c>.</summary>
+    [ConfigurationKeyName("DECODE_TIMEOUT_SECONDS")]
+    [SettingRange(0.05, 60, ErrorMessage = "DECODE_TIMEOUT_SECONDS must be between 0.05 and 60.")]
+    public double DecodeTimeoutSeconds { get; set; } = DefaultDecodeTimeoutSeconds;
 }
 
 /// <summary>Checks <see cref="ImagingOptions"/>: generated at compile time from its annotations, so the native publish needs no reflection.</summary>

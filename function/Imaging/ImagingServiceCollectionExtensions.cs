@@ -1,4 +1,5 @@
 using ImageClassifier.Scheduling;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace ImageClassifier.Imaging;
 
@@ -9,7 +10,8 @@ public static class ImagingServiceCollectionExtensions
     {
         services.AddOptions<ImagingOptions>().Bind(configuration).ValidateOnStart<ImagingOptions, ImagingOptionsValidator>();
         services.AddCpuWork(configuration);
-        services.AddSingleton<IImageLoader, ImageSharpLoader>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<IImageLoader, SkiaImageLoader>();
         services.AddSingleton<ITensorWriter, TensorWriter>();
         services.AddSingleton<ImagePreprocessor>();
         return services;

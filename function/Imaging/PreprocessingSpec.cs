@@ -11,6 +11,13 @@ public sealed record PreprocessingSpec(int ResizeShorterSide, int CropSize, floa
     public static PreprocessingSpec ImageNet { get; } =
         new(256, 224, [0.485f, 0.456f, 0.406f], [0.229f, 0.224f, 0.225f]);
 
+    /// <summary>The size the whole upright image is resized to before the crop.</summary>
+    public (int Width, int Height) ResizedSize(int fullWidth, int fullHeight)
+    {
+        var resized = CentreCrop.For(new SixLabors.ImageSharp.Size(fullWidth, fullHeight), this).Resized;
+        return (resized.Width, resized.Height);
+    }
+
     /// <summary>Floats in one image's tensor: 3 × crop × crop.</summary>
     public int TensorLength => 3 * CropSize * CropSize;
 }

@@ -1,10 +1,7 @@
 using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
-using System.Runtime.InteropServices;
 using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.Advanced;
-using SixLabors.ImageSharp.PixelFormats;
 
 namespace ImageClassifier.Imaging;
 
@@ -19,29 +16,13 @@ namespace ImageClassifier.Imaging;
 /// </summary>
 internal sealed class TensorWriter : ITensorWriter
 {
-    private const int Channels = 3;
+    private const int Channels = DecodedImage.BytesPerPixel;
 
-    public void Write(Image image, PreprocessingSpec spec, Span<float> destination)
+    public void Write(DecodedImage image, PreprocessingSpec spec, Span<float> destination)
     {
         ArgumentNullException.ThrowIfNull(image);
-        switch (image)
-        {
-            case Image<Rgb24> rgb:
-                Write(rgb, spec, Normalisation.Of(spec, complemented: false), destination);
-                break;
-            case Image<RgbOverWhite> overWhite:
-                Write(overWhite, spec, Normalisation.Of(spec, complemented: true), destination);
-                break;
-            default:
-                throw new ArgumentException($"Images of {image.PixelType.BitsPerPixel}-bit {image.GetType().Name} are not written; the loader gives Rgb24 or RgbOverWhite.", nameof(image));
-        }
-    }
-
-    /// <summary>Both pixel types are three bytes, red, green, blue, so the same code reads them; the normalisation undoes a complement.</summary>
-    private static void Write<TPixel>(Image<TPixel> image, PreprocessingSpec spec, Normalisation normalisation, Span<float> destination)
-        where TPixel : unmanaged, IPixel<TPixel>
-    {
         ArgumentNullException.ThrowIfNull(spec);
+        var normalisation = Normalisation.Of(spec, complemented: false);
         if (spec.CropSize > spec.ResizeShorterSide)
         {
             throw new ArgumentException("The crop must fit inside the resized image.", nameof(spec));
@@ -53,7 +34,7 @@ internal sealed class TensorWriter : ITensorWriter
         }
 
         var size = spec.CropSize;
-        var crop = CentreCrop.For(new Size(image.Width, image.Height), spec);
+        var crop = CentreCrop.For(new Size(image.FullWidth, image.FullHeight), spec);
         var columns = ResizeKernel.For(image.Width, crop.Resized.Width, crop.Offset.X, size);
         var rows = ResizeKernel.For(image.Height, crop.Resized.Height, crop.Offset.Y, size);
 
@@ -63,8 +44,6 @@ internal sealed class TensorWriter : ITensorWriter
 
         // Rows are read in order and each output row reads at most rows.MaxTaps of them, so a ring that long is enough.
         var ringRows = rows.MaxTaps;
-        var contiguous = image.DangerousTryGetSinglePixelMemory(out var allPixels);
-        var stride = image.Width * Channels;
         var buffer = ArrayPool<float>.Shared.Rent((ringRows + 1) * rowLength);
         try
         {
@@ -77,10 +56,7 @@ internal sealed class TensorWriter : ITensorWriter
                 var weights = rows.WeightsOf(y);
                 for (nextRow = Math.Max(nextRow, start); nextRow < start + weights.Length; nextRow++)
                 {
-                    var row = contiguous
-                        ? MemoryMarshal.AsBytes(allPixels.Span).Slice(nextRow * stride, stride)
-                        : MemoryMarshal.AsBytes(image.DangerousGetPixelRowMemory(nextRow).Span);
-                    var pixels = row.Slice(firstColumn * Channels, rowLength);
+                    var pixels = image.Row(nextRow).Slice(firstColumn * Channels, rowLength);
                     Widen(pixels, ring.Slice(nextRow % ringRows * rowLength, rowLength));
                 }
 

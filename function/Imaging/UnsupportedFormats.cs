@@ -26,8 +26,9 @@ internal static class UnsupportedFormats
     /// <summary>An ISO base media file (the HEIF family) whose brands name an image format: AVIF before HEIF, as AVIF files list both.</summary>
     private static string? IsoMediaImage(ReadOnlySpan<byte> bytes)
     {
+        // The box's brands, as far as the box and the bytes go (a body of 8 to 11 bytes has none).
         var boxSize = BinaryPrimitives.ReadUInt32BigEndian(bytes);
-        var brands = bytes[8..(int)Math.Clamp(boxSize, 12, (uint)bytes.Length)];
+        var brands = bytes[8..(int)Math.Max(8, Math.Min(boxSize, (uint)bytes.Length))];
         var avif = false;
         var heif = false;
         for (var at = 0; at + 4 <= brands.Length; at += at == 0 ? 8 : 4)

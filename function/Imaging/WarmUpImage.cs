@@ -1,5 +1,4 @@
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.PixelFormats;
+using SkiaSharp;
 
 namespace ImageClassifier.Imaging;
 
@@ -11,26 +10,33 @@ public static class WarmUpImage
 {
     private const int Width = 320;
     private const int Height = 240;
+    private const int JpegQuality = 90;
 
     public const string ContentType = "image/jpeg";
 
     public static byte[] Jpeg()
     {
-        using var image = Pixels();
-        using var stream = new MemoryStream();
-        image.SaveAsJpeg(stream);
-        return stream.ToArray();
+        using var pixels = Pixels();
+        using var bitmap = new SKBitmap(new SKImageInfo(Width, Height, SKColorType.Rgba8888, SKAlphaType.Opaque));
+        pixels.Pixels.CopyTo(bitmap.GetPixelSpan());
+        using var encoded = bitmap.Encode(SKEncodedImageFormat.Jpeg, JpegQuality);
+        return encoded.ToArray();
     }
 
     /// <summary>The gradient itself, for checking a model's output without decoding (the caller disposes it).</summary>
-    public static Image<Rgb24> Pixels()
+    public static DecodedImage Pixels()
     {
-        var image = new Image<Rgb24>(Width, Height);
+        var image = new DecodedImage(Width, Height, Width, Height);
         for (var y = 0; y < Height; y++)
         {
+            var row = image.Row(y);
             for (var x = 0; x < Width; x++)
             {
-                image[x, y] = new Rgb24((byte)(x * 255 / Width), (byte)(y * 255 / Height), 128);
+                var at = x * DecodedImage.BytesPerPixel;
+                row[at] = (byte)(x * 255 / Width);
+                row[at + 1] = (byte)(y * 255 / Height);
+                row[at + 2] = 128;
+                row[at + 3] = byte.MaxValue;
             }
         }
 

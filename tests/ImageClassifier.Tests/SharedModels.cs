@@ -14,6 +14,9 @@ public static class SharedModels
 
     public static string Labels => Path.Combine(Directory, "synset.txt");
 
+    /// <summary>A sample photo beside a community model (../shared/models/community/MODEL/FILE), read where it is, never copied.</summary>
+    public static string CommunityFile(string model, string file) => Path.Combine(Directory, "community", model, file);
+
     private static string Locate()
     {
         var root = RepositoryRoot.Path;

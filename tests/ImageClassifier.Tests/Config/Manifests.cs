@@ -1,3 +1,4 @@
+using System.Globalization;
 using YamlDotNet.RepresentationModel;
 
 namespace ImageClassifier.Tests.Config;
@@ -19,6 +20,14 @@ public static class Manifests
     public static TheoryData<string> Running => new() { Service, Workload, Func };
 
     public static YamlNode ServiceContainer(YamlNode service) => Assert.Single(service.Items("spec.template.spec.containers"));
+
+    /// <summary>The memory limit config/service.yaml gives the container, in bytes.</summary>
+    public static long MemoryLimitBytes()
+    {
+        var limit = ServiceContainer(Yaml.Load(Service)).Text("resources.limits.memory");
+        Assert.EndsWith("Mi", limit, StringComparison.Ordinal);
+        return long.Parse(limit[..^2], CultureInfo.InvariantCulture) * 1024 * 1024;
+    }
 
     public static IReadOnlyDictionary<string, string?> EnvOf(string manifest) => EnvOf(manifest, Yaml.Load(manifest));
 

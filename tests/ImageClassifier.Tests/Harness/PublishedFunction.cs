@@ -54,6 +54,16 @@ public sealed class PublishedFunction : IAsyncDisposable
     /// <summary>The process the shell started; the Procfile's <c>exec</c> makes it the function's executable itself.</summary>
     public int ProcessId => _process.Id;
 
+    /// <summary>The highest resident set the kernel saw for the process (VmHWM): managed and native memory alike.</summary>
+    public long PeakResidentBytes
+    {
+        get
+        {
+            var line = File.ReadLines($"/proc/{_process.Id}/status").Single(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+            return long.Parse(line["VmHWM:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
+        }
+    }
+
     /// <summary>What the process wrote to stdout and stderr so far, for failure messages.</summary>
     public string Output => string.Join('\n', _output);
 

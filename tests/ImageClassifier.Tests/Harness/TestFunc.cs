@@ -14,7 +14,7 @@ public static class TestFunc
 {
     public static Func Create(
         IImageFetcher fetcher, IImageLoader loader, ITensorWriter writer, IClassifier classifier, IPredictionTracker? tracker = null) =>
-        new(fetcher, new ImagePreprocessor(loader, writer, Services.GetRequiredService<MemoryBudget>(), TestCpuWorkers.Shared), classifier,
+        new(fetcher, new ImagePreprocessor(loader, writer, Services.GetRequiredService<MemoryBudget>(), TestCpuWorkers.Shared, Options.Create(new ImagingOptions()), TimeProvider.System), classifier,
             Services.GetRequiredService<StageRecorder>(), Options.Create(new FunctionOptions()), tracker ?? DisabledPredictionTracker.Instance);
 
     /// <summary>Telemetry that nothing exports, and a memory budget of 1 GiB (the test host's resident set says nothing of one function's).</summary>

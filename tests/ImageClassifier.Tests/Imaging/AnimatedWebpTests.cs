@@ -54,5 +54,5 @@ public class AnimatedWebpTests
         Assert.Equal(422, failure.Type.Status);
     }
 
-    private static ImageSharpLoader Loader() => new(Options.Create(new ImagingOptions()));
+    private static SkiaImageLoader Loader() => new(Options.Create(new ImagingOptions()));
 }

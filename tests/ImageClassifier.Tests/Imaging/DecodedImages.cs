@@ -4,12 +4,54 @@ using SixLabors.ImageSharp.PixelFormats;
 
 namespace ImageClassifier.Tests.Imaging;
 
-/// <summary>What a loader decodes, as plain RGB whichever pixel type it decoded to, for tests that look at pixels.</summary>
+/// <summary>What a loader decodes, as plain RGB, for tests that look at pixels.</summary>
 internal static class DecodedImages
 {
+    /// <summary>A deadline no test image reaches.</summary>
+    public static DecodeDeadline NoDeadline => new(TimeProvider.System, TimeSpan.FromMinutes(1), CancellationToken.None);
+
+    /// <summary>The header, planned for a resize that asks for every pixel.</summary>
+    public static ImageHeader Identify(this IImageLoader loader, ReadOnlyMemory<byte> bytes) =>
+        loader.Identify(bytes, static (width, height) => (width, height));
+
+    /// <summary>Decoded at full size (the resize asks for every pixel), as RGB.</summary>
     public static Image<Rgb24> LoadRgb(this IImageLoader loader, ReadOnlyMemory<byte> bytes)
     {
-        using var decoded = loader.Load(loader.Identify(bytes));
-        return decoded.CloneAs<Rgb24>();
+        using var decoded = loader.Load(loader.Identify(bytes), NoDeadline);
+        return decoded.ToRgb();
+    }
+
+    /// <summary>An RGB image as the decoder would leave it, at full size.</summary>
+    public static DecodedImage ToDecoded(this Image<Rgb24> image)
+    {
+        var decoded = new DecodedImage(image.Width, image.Height, image.Width, image.Height);
+        for (var y = 0; y < image.Height; y++)
+        {
+            var row = decoded.Row(y);
+            for (var x = 0; x < image.Width; x++)
+            {
+                var pixel = image[x, y];
+                var at = x * DecodedImage.BytesPerPixel;
+                (row[at], row[at + 1], row[at + 2], row[at + 3]) = (pixel.R, pixel.G, pixel.B, byte.MaxValue);
+            }
+        }
+
+        return decoded;
+    }
+
+    public static Image<Rgb24> ToRgb(this DecodedImage decoded)
+    {
+        var image = new Image<Rgb24>(decoded.Width, decoded.Height);
+        for (var y = 0; y < decoded.Height; y++)
+        {
+            var row = decoded.Row(y);
+            for (var x = 0; x < decoded.Width; x++)
+            {
+                var at = x * DecodedImage.BytesPerPixel;
+                image[x, y] = new Rgb24(row[at], row[at + 1], row[at + 2]);
+            }
+        }
+
+        return image;
     }
 }

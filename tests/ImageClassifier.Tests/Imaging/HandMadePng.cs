@@ -41,6 +41,36 @@ internal static class HandMadePng
         return Build(side, side, pixels.ToArray(), colourType: 6);
     }
 
+    /// <summary>
+    /// A 1x1 image carrying <paramref name="chunks"/> zTXt chunks whose text each inflates to
+    /// <paramref name="inflatedBytes"/> bytes, about a thousand times its compressed size: what a
+    /// decoder that reads text metadata pays for in full before a pixel.
+    /// </summary>
+    public static byte[] TextBomb(int chunks, int inflatedBytes)
+    {
+        using var text = new MemoryStream();
+        text.Write("Comment\0\0"u8);
+        using (var zlib = new ZLibStream(text, CompressionLevel.SmallestSize, leaveOpen: true))
+        {
+            var block = new byte[1024 * 1024];
+            Array.Fill(block, (byte)'A');
+            for (var left = inflatedBytes; left > 0; left -= block.Length)
+            {
+                zlib.Write(block, 0, Math.Min(left, block.Length));
+            }
+        }
+
+        var plain = Build(1, 1, OnePixel());
+        var data = text.ToArray();
+        var bomb = plain;
+        for (var i = 0; i < chunks; i++)
+        {
+            bomb = WithChunkAfterHeader(bomb, "zTXt", data);
+        }
+
+        return bomb;
+    }
+
     /// <summary>A valid header followed by pixel data that cannot be inflated.</summary>
     public static byte[] WithDamagedPixelData(uint width, uint height) => Build(width, height, NotZlib);
 
@@ -53,6 +83,18 @@ internal static class HandMadePng
         WriteChunk(result, type, data);
         result.Write(png, afterHeader, png.Length - afterHeader);
         return result.ToArray();
+    }
+
+    /// <summary>The zlib stream of one RGB pixel's row: filter 0, then a grey pixel.</summary>
+    private static byte[] OnePixel()
+    {
+        using var pixels = new MemoryStream();
+        using (var zlib = new ZLibStream(pixels, CompressionLevel.Optimal, leaveOpen: true))
+        {
+            zlib.Write([0, 128, 128, 128]);
+        }
+
+        return pixels.ToArray();
     }
 
     private static byte[] Build(uint width, uint height, byte[] pixelData, byte colourType = 2)

@@ -12,7 +12,7 @@ public class ImagingServiceCollectionExtensionsTests
     {
         using var provider = Build([]);
 
-        Assert.IsType<ImageSharpLoader>(provider.GetRequiredService<IImageLoader>());
+        Assert.IsType<SkiaImageLoader>(provider.GetRequiredService<IImageLoader>());
         Assert.Same(provider.GetRequiredService<IImageLoader>(), provider.GetRequiredService<IImageLoader>());
         Assert.IsType<TensorWriter>(provider.GetRequiredService<ITensorWriter>());
         Assert.Same(provider.GetRequiredService<ITensorWriter>(), provider.GetRequiredService<ITensorWriter>());

@@ -127,7 +127,7 @@ public class TensorWriterTests
     {
         using var image = new Image<Rgb24>(Crop, Crop);
 
-        Assert.Throws<ArgumentException>(() => new TensorWriter().Write(image, Spec, new float[Spec.TensorLength - 1]));
+        Assert.Throws<ArgumentException>(() => new TensorWriter().Write(image.ToDecoded(), Spec, new float[Spec.TensorLength - 1]));
     }
 
     [Fact]
@@ -135,7 +135,7 @@ public class TensorWriterTests
     {
         using var image = new Image<Rgb24>(1, 101);
 
-        var failure = Assert.Throws<ClassificationException>(() => new TensorWriter().Write(image, Spec, new float[Spec.TensorLength]));
+        var failure = Assert.Throws<ClassificationException>(() => new TensorWriter().Write(image.ToDecoded(), Spec, new float[Spec.TensorLength]));
 
         Assert.Equal(Problems.ImageTooElongated, failure.Type);
     }
@@ -143,7 +143,7 @@ public class TensorWriterTests
     private static float[] Write(Image<Rgb24> image)
     {
         var tensor = new float[Spec.TensorLength];
-        new TensorWriter().Write(image, Spec, tensor);
+        new TensorWriter().Write(image.ToDecoded(), Spec, tensor);
         return tensor;
     }
 

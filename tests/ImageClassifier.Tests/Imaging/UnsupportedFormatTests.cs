@@ -43,5 +43,21 @@ public sealed class UnsupportedFormatTests
         Assert.Equal(Problems.NotAnImage, failure.Type);
     }
 
-    private static ImageSharpLoader Loader() => new(Options.Create(new ImagingOptions()));
+    [Theory]
+    [InlineData(8)]
+    [InlineData(9)]
+    [InlineData(11)]
+    [InlineData(12)]
+    public void A_body_of_an_ftyp_box_header_and_little_else_is_refused_not_a_crash(int length)
+    {
+        var bytes = new byte[length];
+        "\0\0\0\x18ftyp"u8.CopyTo(bytes);
+        "heic"u8[..Math.Min(4, length - 8)].CopyTo(bytes.AsSpan(8));
+
+        var failure = Assert.Throws<ClassificationException>(() => Loader().Identify(bytes));
+
+        Assert.True(failure.Type.Status is 415 or 422, failure.Type.Slug);
+    }
+
+    private static SkiaImageLoader Loader() => new(Options.Create(new ImagingOptions()));
 }

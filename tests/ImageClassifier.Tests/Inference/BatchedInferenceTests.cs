@@ -2,6 +2,7 @@ using ImageClassifier.Imaging;
 using ImageClassifier.Inference;
 using ImageClassifier.Tests.Harness;
 using ImageClassifier.Tests.Harness.Fakes;
+using ImageClassifier.Tests.Imaging;
 using Microsoft.Extensions.Options;
 
 namespace ImageClassifier.Tests.Inference;
@@ -109,7 +110,7 @@ public sealed class BatchedInferenceTests : IAsyncLifetime
     private float[] Tensor(string image)
     {
         var loader = Loader();
-        using var pixels = loader.Load(loader.Identify(TestImages.Read(image)));
+        using var pixels = loader.Load(loader.Identify(TestImages.Read(image), classifier.Preprocessing.ResizedSize), DecodedImages.NoDeadline);
         var tensor = new float[classifier.Preprocessing.TensorLength];
         new TensorWriter().Write(pixels, classifier.Preprocessing, tensor);
         return tensor;
@@ -117,7 +118,7 @@ public sealed class BatchedInferenceTests : IAsyncLifetime
 
     private static ClassificationRequest Request(string image) => new(null, TestImages.Read(image), 5);
 
-    private static ImageSharpLoader Loader() => new(Options.Create(new ImagingOptions()));
+    private static SkiaImageLoader Loader() => new(Options.Create(new ImagingOptions()));
 
     private static OnnxClassifier New(InferenceOptions options) => new(Options.Create(options), TestCpuWorkers.Shared);
 

@@ -127,8 +127,8 @@ public sealed class ProblemSecrecyTests
 
     private sealed class ThrowingLoader : IImageLoader
     {
-        public ImageHeader Identify(ReadOnlyMemory<byte> bytes) => throw new InvalidOperationException(InternalText);
+        public ImageHeader Identify(ReadOnlyMemory<byte> bytes, Func<int, int, (int Width, int Height)> resizedSize) => throw new InvalidOperationException(InternalText);
 
-        public Image Load(ImageHeader header) => throw new InvalidOperationException(InternalText);
+        public DecodedImage Load(ImageHeader header, DecodeDeadline deadline) => throw new InvalidOperationException(InternalText);
     }
 }

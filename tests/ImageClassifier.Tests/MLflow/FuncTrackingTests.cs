@@ -1,10 +1,11 @@
+using ImageClassifier.Tests.Harness.Fakes;
 using ImageClassifier.Fetching;
 using ImageClassifier.Imaging;
 using ImageClassifier.Inference;
 using ImageClassifier.Tests.Harness;
 using Microsoft.Extensions.Options;
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.PixelFormats;
+
+
 
 namespace ImageClassifier.Tests.MLflow;
 
@@ -54,23 +55,11 @@ public sealed class FuncTrackingTests : IAsyncLifetime
     }
 
     private static Func NewFunc(IPredictionTracker tracker) =>
-        TestFunc.Create(new Fetcher(), new Loader(), new Writer(), new Classifier(), tracker);
+        TestFunc.Create(new Fetcher(), new FakeImageLoader(), new FakeTensorWriter(), new Classifier(), tracker);
 
     private sealed class Fetcher : IImageFetcher
     {
         public Task<FetchedImage> FetchAsync(Uri url, CancellationToken cancellationToken) => Task.FromResult(new FetchedImage(Fetched));
-    }
-
-    private sealed class Loader : IImageLoader
-    {
-        public ImageHeader Identify(ReadOnlyMemory<byte> bytes) => new(1, 1, 3, bytes) { Opaque = true };
-
-        public Image Load(ImageHeader header) => new Image<Rgb24>(1, 1);
-    }
-
-    private sealed class Writer : ITensorWriter
-    {
-        public void Write(Image image, PreprocessingSpec spec, Span<float> destination) => destination.Clear();
     }
 
     private sealed class Classifier : IClassifier

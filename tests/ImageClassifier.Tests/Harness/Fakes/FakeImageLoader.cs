@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using ImageClassifier.Imaging;
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.PixelFormats;
 
 namespace ImageClassifier.Tests.Harness.Fakes;
 
@@ -10,11 +8,15 @@ public sealed class FakeImageLoader : IImageLoader
 {
     public ConcurrentQueue<byte[]> Loaded { get; } = new();
 
-    public ImageHeader Identify(ReadOnlyMemory<byte> bytes)
+    /// <summary>The header of a one-pixel image that costs 4 bytes.</summary>
+    public static ImageHeader OnePixel(ReadOnlyMemory<byte> bytes) =>
+        new(new ImageFacts(ImageFormat.Png, 1, 1), new DecodePlan(1, 1, 1, DecodedImage.BytesPerPixel), bytes);
+
+    public ImageHeader Identify(ReadOnlyMemory<byte> bytes, Func<int, int, (int Width, int Height)> resizedSize)
     {
         Loaded.Enqueue(bytes.ToArray());
-        return new ImageHeader(1, 1, 3, bytes) { Opaque = true };
+        return OnePixel(bytes);
     }
 
-    public Image Load(ImageHeader header) => new Image<Rgb24>(1, 1);
+    public DecodedImage Load(ImageHeader header, DecodeDeadline deadline) => new(1, 1, 1, 1);
 }

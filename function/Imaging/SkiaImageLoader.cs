@@ -1,0 +1,173 @@
+using Microsoft.Extensions.Options;
+using SkiaSharp;
+
+namespace ImageClassifier.Imaging;
+
+/// <summary>
+/// Decodes with Skia's codecs (libjpeg-turbo, libpng, libwebp, Wuffs' GIF, Skia's BMP), in an
+/// order that spends nothing on a bad image: the format recognised by its signature and only the
+/// five accepted ones ever handed to Skia; the header read in place and the decode planned and
+/// charged from it; then, on a CPU work thread, the decode itself at the plan's reduced size, a
+/// row at a time where the codec allows, each row flattened onto white and box-shrunk as it
+/// arrives, with the deadline checked between rows and on every read of the bytes.
+/// </summary>
+internal sealed class SkiaImageLoader(IOptions<ImagingOptions> options) : IImageLoader
+{
+    /// <summary>Rows asked of the codec at a time, between deadline checks.</summary>
+    private const int RowsPerCall = 16;
+
+    private readonly int maxPixels = options.Value.MaxImagePixels;
+
+    public ImageHeader Identify(ReadOnlyMemory<byte> bytes, Func<int, int, (int Width, int Height)> resizedSize)
+    {
+        ArgumentNullException.ThrowIfNull(resizedSize);
+        var format = ImageFormats.Recognise(bytes.Span);
+        var content = format == ImageFormat.Webp ? AnimatedWebp.FirstFrameOrSelf(bytes) : bytes;
+        var facts = format switch
+        {
+            ImageFormat.Jpeg => JpegHeader.Read(content.Span),
+            ImageFormat.Png => PngHeader.Read(content.Span),
+            ImageFormat.Gif => GifHeader.Read(content.Span),
+            ImageFormat.Bmp => BmpHeader.Read(content.Span),
+            _ => WebpHeader.Read(content.Span),
+        };
+
+        if ((long)facts.Width * facts.Height > maxPixels)
+        {
+            throw ImageFailures.TooManyPixels(facts.Width, facts.Height, maxPixels);
+        }
+
+        var (width, height) = facts.Upright;
+        return new ImageHeader(facts, DecodePlan.For(facts, resizedSize(width, height)), content);
+    }
+
+    public DecodedImage Load(ImageHeader header, DecodeDeadline deadline)
+    {
+        ArgumentNullException.ThrowIfNull(header);
+        deadline.Check();
+        using var input = new DecoderInput(header.Content, header.Facts.Hidden, deadline);
+        using var codec = SKCodec.Create(input, out var created);
+        if (codec is null)
+        {
+            deadline.Check();
+            throw ImageFailures.FromCodec(created);
+        }
+
+        var plan = header.Plan;
+        var info = new SKImageInfo(plan.DecodeWidth, plan.DecodeHeight, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        var opaque = codec.Info.AlphaType == SKAlphaType.Opaque;
+        var stored = header.Facts.Scanlines
+            ? ByRows(codec, info, header.Facts, plan, opaque, deadline)
+            : Whole(codec, info, header.Facts, opaque, deadline);
+        return Orientation.Apply(stored, header.Facts.Orientation);
+    }
+
+    private static DecodedImage Whole(SKCodec codec, SKImageInfo info, ImageFacts facts, bool opaque, DecodeDeadline deadline)
+    {
+        var image = new DecodedImage(info.Width, info.Height, facts.Width, facts.Height);
+        try
+        {
+            var result = codec.GetPixels(info, image.Address);
+            deadline.Check();
+            if (result != SKCodecResult.Success)
+            {
+                throw ImageFailures.FromCodec(result);
+            }
+
+            if (!opaque)
+            {
+                PixelRows.FlattenOntoWhite(image.Pixels);
+            }
+
+            return image;
+        }
+        catch
+        {
+            image.Dispose();
+            throw;
+        }
+    }
+
+    private static DecodedImage ByRows(SKCodec codec, SKImageInfo info, ImageFacts facts, DecodePlan plan, bool opaque, DecodeDeadline deadline)
+    {
+        var started = codec.StartScanlineDecode(info);
+        if (started != SKCodecResult.Success)
+        {
+            deadline.Check();
+            throw ImageFailures.FromCodec(started);
+        }
+
+        var image = new DecodedImage(plan.Width, plan.Height, facts.Width, facts.Height);
+        try
+        {
+            if (plan.Shrink == 1 && codec.ScanlineOrder == SKCodecScanlineOrder.TopDown)
+            {
+                RowsInPlace(codec, image, deadline);
+                if (!opaque)
+                {
+                    PixelRows.FlattenOntoWhite(image.Pixels);
+                }
+            }
+            else
+            {
+                RowsShrunk(codec, info, image, plan.Shrink, opaque, deadline);
+            }
+
+            return image;
+        }
+        catch
+        {
+            image.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Rows straight into the image, a few at a time.</summary>
+    private static void RowsInPlace(SKCodec codec, DecodedImage image, DecodeDeadline deadline)
+    {
+        for (var y = 0; y < image.Height; y += RowsPerCall)
+        {
+            deadline.Check();
+            var count = Math.Min(RowsPerCall, image.Height - y);
+            if (codec.GetScanlines(image.Address + (y * image.Stride), count, image.Stride) != count)
+            {
+                deadline.Check();
+                throw ImageFailures.Truncated();
+            }
+        }
+    }
+
+    /// <summary>Each decoded row flattened and added into its box; a box's row is written out once its last row has come.</summary>
+    private static void RowsShrunk(SKCodec codec, SKImageInfo info, DecodedImage image, int shrink, bool opaque, DecodeDeadline deadline)
+    {
+        using var rows = new PixelRows(info.Width, image.Width, shrink);
+        var box = -1;
+        var rowsInBox = 0;
+        for (var i = 0; i < info.Height; i++)
+        {
+            deadline.Check();
+            var y = codec.NextScanline;
+            if (y / shrink != box)
+            {
+                if (rowsInBox > 0)
+                {
+                    rows.WriteAverage(image.Row(box), rowsInBox);
+                }
+
+                box = y / shrink;
+                rowsInBox = 0;
+            }
+
+            if (rows.Decode(codec) != 1)
+            {
+                deadline.Check();
+                throw ImageFailures.Truncated();
+            }
+
+            rows.Add(opaque);
+            rowsInBox++;
+        }
+
+        rows.WriteAverage(image.Row(box), rowsInBox);
+    }
+}
