@@ -7,6 +7,7 @@
 #
 #   bench/compare.sh [--publish DIR] [--runs N] [--concurrency C] [--duration S] [--warmup S]
 #                    [--with-url] [--overload C] [--memory-requests N] [--limit S] [--command CMD]
+#   bench/compare.sh --photos [--floor-runs N] [--publish DIR] [--concurrency C] [--duration S] [--warmup S] ...
 #
 # The C# function is started as the Procfile's web command in the publish folder, or as --command
 # CMD (run by bash there, e.g. --command 'exec dotnet ImageClassifier.dll' for an older publish).
@@ -17,6 +18,16 @@
 # the share refused with 503/429 and Retry-After, and timeouts. Last, for the C# function only,
 # memory on a fresh server: RSS (VmRSS) after about 1,000 requests and after about
 # --memory-requests (default 20000), and the peak (VmHWM); 0 skips it.
+#
+# --photos: the photo set of bench/photos.sh instead (a 13.5 MP progressive JPEG, a 12 MP and a
+# 1080p baseline JPEG, the 768x576 image), image by image: first the decode floor
+# (bench/DecodeFloor, --floor-runs runs, default 20, with nothing else of this script running),
+# then for each image the C# function and the Node.js one, each a fresh server: a sanity POST,
+# --warmup seconds of load, then --duration seconds with its CPU time and peak RSS read. No cold
+# starts, overload or memory runs. One table: req/s and p99 of both and their ratio, CPU per
+# request, the C# throughput as a share of the floor's (nproc / floor ms), and the floor's CPU
+# time as a share of the C# CPU time a request. The Node.js function's MODEL_PATH is set from
+# MODEL_SOURCE_DIR (default ../shared/models).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -35,8 +46,10 @@ node_port=18081
 serve_port=18082
 image="$here/images/coffee-768x576.jpg"
 web_command=""
+photos=0
+floor_runs=20
 
-usage() { sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,30p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 while (($# > 0)); do
   case "$1" in
     --publish) publish="$2"; shift 2 ;;
@@ -49,6 +62,8 @@ while (($# > 0)); do
     --memory-requests) memory_requests="$2"; shift 2 ;;
     --limit) limit_s="$2"; shift 2 ;;
     --command) web_command="$2"; shift 2 ;;
+    --photos) photos=1; shift ;;
+    --floor-runs) floor_runs="$2"; shift 2 ;;
     *) usage ;;
   esac
 done
@@ -102,6 +117,23 @@ done
 # Loopback image URLs are private addresses: let the C# function fetch them (local testing only).
 export FETCH_ALLOW_PRIVATE_NETWORKS=true
 
+# start_server LOG PORT DIR COMMAND...: one server in a process group of its own ($server), its
+# output in $work/LOG.log; succeeds once /readyz answers 200, fails if it exits or takes a minute.
+start_server() {
+  local log="$1" port="$2" dir="$3"
+  shift 3
+  pushd "$dir" >/dev/null
+  PORT="$port" setsid "$@" >"$work/$log.log" 2>&1 &
+  server=$!
+  popd >/dev/null
+  for _ in $(seq 600); do
+    [[ "$(status_of "http://127.0.0.1:$port/readyz")" == 200 ]] && return 0
+    kill -0 "$server" 2>/dev/null || return 1
+    sleep 0.1
+  done
+  return 1
+}
+
 # measure NAME PORT DIR COMMAND...: cold starts, then load, results in $work/NAME-*.json.
 measure() {
   local name="$1" port="$2" dir="$3"
@@ -111,16 +143,8 @@ measure() {
   tail -n 1 "$work/$name-cold.out" >"$work/$name-cold.json"
 
   echo "== $name: load"
-  pushd "$dir" >/dev/null
-  PORT="$port" setsid "$@" >"$work/$name-server.log" 2>&1 &
-  server=$!
-  popd >/dev/null
   local ready=""
-  for _ in $(seq 600); do
-    [[ "$(status_of "http://127.0.0.1:$port/readyz")" == 200 ]] && { ready=1; break; }
-    kill -0 "$server" 2>/dev/null || break
-    sleep 0.1
-  done
+  start_server "$name-server" "$port" "$dir" "$@" && ready=1
   local sanity
   sanity="$(status_of --data-binary "@$image" -H 'Content-Type: image/jpeg' "http://127.0.0.1:$port/")"
   if [[ -z "$ready" || "$sanity" != 200 ]]; then
@@ -193,6 +217,85 @@ memory() {
     "${at_first:-0}" "${rss_first:-0}" "$total" "$(rss_kb "$server" VmRSS)" "$(rss_kb "$server" VmHWM)" >"$work/$name-memory.json"
   stop_server
 }
+
+# photo_load NAME PORT DIR LABEL PHOTO COMMAND...: a fresh server, a sanity POST of PHOTO, a
+# warm-up, then the measured load with the server's CPU time and peak RSS; results in
+# $work/NAME-LABEL-load.json and -cpu.json.
+photo_load() {
+  local name="$1" port="$2" dir="$3" label="$4" photo="$5"
+  shift 5
+  echo "== $name: $label"
+  local ready="" sanity
+  start_server "$name-$label" "$port" "$dir" "$@" && ready=1
+  sanity="$(status_of --data-binary "@$photo" -H 'Content-Type: image/jpeg' "http://127.0.0.1:$port/")"
+  if [[ -z "$ready" || "$sanity" != 200 ]]; then
+    echo "$name is not measurable on $label: ready=${ready:-no}, POST / answered $sanity; its log:" >&2
+    tail -n 20 "$work/$name-$label.log" >&2
+    stop_server
+    return 0
+  fi
+  local load=("${loadgen[@]}" --url "http://127.0.0.1:$port/" --body "$photo" --content-type image/jpeg
+    --concurrency "$concurrency" --warmup 0)
+  ((warmup == 0)) || "${load[@]}" --duration "$warmup" >/dev/null || true
+  local ticks_before ticks_after
+  ticks_before="$(cpu_ticks "$server")"
+  "${load[@]}" --duration "$duration" | tee "$work/$name-$label.out" || true
+  ticks_after="$(cpu_ticks "$server")"
+  tail -n 1 "$work/$name-$label.out" >"$work/$name-$label-load.json"
+  printf '{"cpuMs":%s,"ok":%s,"peakKb":%s}\n' "$(((ticks_after - ticks_before) * 1000 / $(getconf CLK_TCK)))" \
+    "$(json_field ok <"$work/$name-$label-load.json")" "$(rss_kb "$server" VmHWM)" >"$work/$name-$label-cpu.json"
+  stop_server
+}
+
+if ((photos)); then
+  # The Node.js function's model from the same folder, wherever the repository is checked out.
+  models="$(cd "${MODEL_SOURCE_DIR:-$repo/../shared/models}" && pwd)"
+  mapfile -t photo_set < <(MODEL_SOURCE_DIR="$models" "$here/photos.sh")
+  labels=() paths=()
+  for line in "${photo_set[@]}"; do labels+=("${line%% *}"); paths+=("${line#* }"); done
+  echo "== decode floor, $floor_runs runs an image, one thread"
+  dotnet build "$here/DecodeFloor" -c Release --nologo -v q
+  dotnet "$here/DecodeFloor/bin/Release/net10.0/DecodeFloor.dll" --runs "$floor_runs" \
+    --model "$models/mobilenetv2-12-int8.onnx" "${paths[@]}" | tee "$work/floor.out"
+  tail -n 1 "$work/floor.out" >"$work/floor.json"
+  for i in "${!labels[@]}"; do
+    photo_load csharp "$cs_port" "$publish" "${labels[$i]}" "${paths[$i]}" bash -c "$web_command"
+    photo_load node "$node_port" "$repo" "${labels[$i]}" "${paths[$i]}" env "MODEL_PATH=$models/mobilenetv2-12-int8.onnx" node "$here/node/server.js"
+  done
+  echo
+  echo "== $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)," \
+    "load average $(cut -d' ' -f1-3 /proc/loadavg); photo set, $concurrency connections, ${warmup} s warm-up, ${duration} s measured;" \
+    "floor: median of $floor_runs runs"
+  node - "$work" "$(nproc)" "${labels[@]}" <<'EOF'
+const fs = require('node:fs');
+const [work, cores, ...labels] = process.argv.slice(2);
+const read = (name) => { try { return JSON.parse(fs.readFileSync(`${work}/${name}.json`, 'utf8')); } catch { return null; } };
+const fmt = (v) => (v === null || v === undefined ? 'n/a' : String(v));
+const ratio = (a, b) => (a && b ? `${(a / b).toFixed(2)}x` : 'n/a');
+const floor = read('floor')?.images ?? [];
+const rows = [['image', 'C# req/s', 'Node req/s', 'C# / Node', 'p99 C# / Node', 'CPU ms/req C#', 'Node', 'C# peak RSS MB',
+  'floor ms (scale)', 'floor req/s', 'C# / floor', 'floor CPU ms', 'floor / C# CPU']];
+labels.forEach((label, i) => {
+  const cs = read(`csharp-${label}-load`), node = read(`node-${label}-load`);
+  const csCpu = read(`csharp-${label}-cpu`), nodeCpu = read(`node-${label}-cpu`);
+  const perRequest = (r) => (r && r.ok ? (r.cpuMs / r.ok).toFixed(1) : null);
+  const okRate = (r) => (r ? r.ok / r.durationSeconds : null);
+  const f = floor[i];
+  const floorRate = f ? (Number(cores) * 1000) / f.floorMs : null;
+  rows.push([label, fmt(cs?.requestsPerSecond), fmt(node?.requestsPerSecond), ratio(cs?.requestsPerSecond, node?.requestsPerSecond),
+    ratio(cs?.p99Ms, node?.p99Ms), fmt(perRequest(csCpu)), fmt(perRequest(nodeCpu)),
+    csCpu ? (csCpu.peakKb / 1024).toFixed(1) : 'n/a', f ? `${f.floorMs} (${f.scale})` : 'n/a',
+    floorRate ? floorRate.toFixed(1) : 'n/a', floorRate && cs ? `${((100 * okRate(cs)) / floorRate).toFixed(0)}%` : 'n/a',
+    fmt(f?.floorCpuMs), f && perRequest(csCpu) ? `${((100 * f.floorCpuMs) / perRequest(csCpu)).toFixed(0)}%` : 'n/a']);
+});
+const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+for (const r of rows) console.log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '));
+console.log('req/s above 1x: C# serves more; p99 below 1x: C# is faster. floor: the chosen decoder alone at its scale plus one');
+console.log(`inference, one thread (bench/DecodeFloor); floor req/s = ${cores} cores / floor ms; C# / floor: its 2xx rate as a share of that;`);
+console.log('floor / C# CPU: the floor\'s CPU time an image as a share of the C# function\'s CPU time a request (steadier on a busy machine).');
+EOF
+  exit 0
+fi
 
 measure csharp "$cs_port" "$publish" bash -c "$web_command"
 measure node "$node_port" "$repo" node "$here/node/server.js"
