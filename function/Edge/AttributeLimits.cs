@@ -8,14 +8,17 @@ namespace ImageClassifier.Edge;
 /// <summary>
 /// What an event's attributes may weigh, whatever the body limit allows: each attribute and
 /// extension value at most MAX_ATTRIBUTE_BYTES, at most <see cref="MaxExtensions"/> extensions,
-/// and trace context as W3C Trace Context allows (a structured event's size, all but its image,
-/// is bounded before it is parsed: <see cref="CloudEventShape"/>). An event's attributes are kept
+/// trace context as W3C Trace Context allows, and a structured event of at most
+/// <see cref="MaxEnvelopeBytes"/> besides its image, checked before it is parsed (<see cref="CloudEventShape"/>). An event's attributes are kept
 /// in the duplicate cache, written to the log and carried on spans, so none may be large.
 /// </summary>
 internal sealed class AttributeLimits(IOptions<EdgeOptions> options)
 {
     /// <summary>The CloudEvents spec's advice to intermediaries: no more than a few dozen.</summary>
     public const int MaxExtensions = 32;
+
+    /// <summary>The most a structured event may take besides the image in its <c>data_base64</c> (<see cref="CloudEventShape"/>).</summary>
+    public const int MaxEnvelopeBytes = 64 * 1024;
 
     /// <summary>W3C Trace Context: vendors may drop list members past 512 characters.</summary>
     public const int MaxTraceStateChars = 512;

@@ -6,8 +6,8 @@ namespace ImageClassifier.Edge;
 /// <summary>
 /// The scan's rules for structured-mode events and batches: a batch holds at most
 /// MAX_BATCH_EVENTS events, and each event, all but the image in its <c>data_base64</c>, at most
-/// MAX_REQUEST_BYTES, as the body limit for events reckons it. Both are refused as soon as the
-/// scan reaches the excess, before the body is parsed.
+/// <see cref="AttributeLimits.MaxEnvelopeBytes"/>: its attributes and its JSON data alike. Both are
+/// refused as soon as the scan reaches the excess, before the body is parsed.
 /// </summary>
 internal struct CloudEventShape : IJsonShapeRules
 {
@@ -84,7 +84,7 @@ internal struct CloudEventShape : IJsonShapeRules
         if (size > maxEventBytes)
         {
             return new JsonShapeRefusal(Reasons.Envelope, Problems.CloudEventTooLarge.Failure(
-                $"The CloudEvent takes more than {maxEventBytes} bytes besides the image in its data_base64, the limit (MAX_REQUEST_BYTES)."));
+                $"The CloudEvent takes more than {maxEventBytes} bytes besides the image in its data_base64."));
         }
 
         if (depth == eventDepth && token == JsonTokenType.EndObject)

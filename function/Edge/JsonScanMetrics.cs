@@ -11,7 +11,7 @@ public sealed class JsonScanMetrics
     public JsonScanMetrics(IMeterFactory meterFactory) =>
         refused = meterFactory.Create(TelemetryNames.MeterName).CreateCounter<long>("imageclassifier.requests.json_refused", "{request}",
             "JSON bodies refused before they were parsed, by the limit they broke: depth, array_values, object_members, string_bytes, "
-            + "events, envelope (POST /); inputs, shape_rank, data_length (the v2 infer).");
+            + "events, envelope (POST /); inputs, outputs, shape_rank, data_length (the v2 infer).");
 
     /// <summary>A body refused by the scan; <paramref name="reason"/> names the limit.</summary>
     public void RecordRefused(string reason) => refused.Add(1, new KeyValuePair<string, object?>("reason", reason));

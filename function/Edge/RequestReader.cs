@@ -31,6 +31,9 @@ internal sealed class RequestReader(
     private const string AcceptedContentTypes =
         "Send application/json, image/*, or a CloudEvent in binary mode, as application/cloudevents+json or as application/cloudevents-batch+json.";
 
+    /// <summary>The general limits of POST /'s JSON; a string besides an image is bounded as an event's envelope is.</summary>
+    public static JsonShapeLimits JsonLimits => new(JsonShapeScan.MaxDepth, MaxJsonArrayValues, MaxJsonObjectMembers, AttributeLimits.MaxEnvelopeBytes);
+
     /// <summary>Which form a request has, from its headers alone; null when it is none the function reads.</summary>
     public static RequestForm? Recognise(HttpRequest request)
     {
@@ -83,7 +86,7 @@ internal sealed class RequestReader(
     public async Task<(IReadOnlyList<BatchEntry> Entries, IDisposable Body)> ReadBatchAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var body = await ReadEventsAsync(request, cancellationToken);
-        await ScanAsync(body, CloudEventShape.Batch(batchOptions.Value.MaxEvents, limits.Json),
+        await ScanAsync(body, CloudEventShape.Batch(batchOptions.Value.MaxEvents, AttributeLimits.MaxEnvelopeBytes),
             e => Problems.InvalidRequest.Failure("The CloudEvents batch is not valid JSON.", e), 0, cancellationToken);
 
         return Owning(body, () => ((IReadOnlyList<BatchEntry>)ReadBatch(body.Memory), (IDisposable)body));
@@ -144,7 +147,7 @@ internal sealed class RequestReader(
 
     private JsonShape Scan<TRules>(ReadOnlyMemory<byte> json, TRules rules, Func<JsonException, ClassificationException> invalid)
         where TRules : struct, IJsonShapeRules =>
-        scan.Scan(json.Span, new JsonShapeLimits(JsonShapeScan.MaxDepth, MaxJsonArrayValues, MaxJsonObjectMembers, limits.Json), ref rules, invalid);
+        scan.Scan(json.Span, JsonLimits, ref rules, invalid);
 
     /// <summary>Makes what owns <paramref name="body"/> from it, or gives the body back when that fails.</summary>
     private static T Owning<T>(BudgetedBuffer body, Func<T> make)
@@ -183,7 +186,7 @@ internal sealed class RequestReader(
         }
 
         var body = await ReadEventsAsync(request, cancellationToken);
-        await ScanAsync(body, CloudEventShape.Event(limits.Json),
+        await ScanAsync(body, CloudEventShape.Event(AttributeLimits.MaxEnvelopeBytes),
             e => Problems.InvalidCloudEvent.Failure("The CloudEvent is not valid JSON.", e), 0, cancellationToken);
 
         return Owning(body, () => FromEvent(RequestForm.StructuredCloudEvent, binding.DecodeStructuredMode(body.Memory)) with { Owned = body });
