@@ -1,9 +1,7 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using ImageClassifier.Tests.Config;
 using ImageClassifier.Tests.Harness;
 using ImageClassifier.Tests.Imaging;
 
@@ -37,8 +35,8 @@ public sealed class DecompressionBombTests
         }
 
         AssertBatchAnswered(answers[8]);
-        var limit = ManifestMemoryLimit();
-        var peak = PeakResidentBytes(function.ProcessId);
+        var limit = PublishedMemory.ManifestLimit();
+        var peak = PublishedMemory.PeakResidentBytes(function.ProcessId);
         Assert.True(peak < limit, $"the peak resident set was {peak / (1024 * 1024)} MiB, over the manifest's {limit / (1024 * 1024)} MiB\n{function.Output}");
         using var ready = await client.GetAsync(new Uri(function.BaseAddress, "/readyz"));
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
@@ -77,20 +75,5 @@ public sealed class DecompressionBombTests
         var data = Convert.ToBase64String(bomb);
         return "[" + string.Join(',', Enumerable.Range(0, count).Select(i =>
             $$"""{"specversion":"1.0","id":"bomb-{{i}}","source":"/tests/bombs","type":"dev.knative.samples.image.classify","datacontenttype":"image/png","data_base64":"{{data}}"}""")) + "]";
-    }
-
-    /// <summary>The memory limit config/service.yaml gives the container.</summary>
-    private static long ManifestMemoryLimit()
-    {
-        var limit = Manifests.ServiceContainer(Yaml.Load(Manifests.Service)).Text("resources.limits.memory");
-        Assert.EndsWith("Mi", limit, StringComparison.Ordinal);
-        return long.Parse(limit[..^2], CultureInfo.InvariantCulture) * 1024 * 1024;
-    }
-
-    /// <summary>The highest resident set the kernel saw for the process (VmHWM).</summary>
-    private static long PeakResidentBytes(int processId)
-    {
-        var line = File.ReadLines($"/proc/{processId}/status").Single(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-        return long.Parse(line["VmHWM:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
     }
 }
