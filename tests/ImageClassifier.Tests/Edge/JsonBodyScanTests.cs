@@ -69,7 +69,7 @@ public sealed class JsonBodyScanTests : IDisposable
     }
 
     [Fact]
-    public async Task An_event_within_MAX_REQUEST_BYTES_but_its_image_is_read_however_large_its_image()
+    public async Task An_event_within_64_KiB_besides_its_image_is_read_however_large_its_image()
     {
         var image = Convert.ToBase64String(TestImages.Read("coffee.png"));
         var json = $$"""{"specversion":"1.0","id":"e","source":"/s","type":"com.example.classify","datacontenttype":"image/png","ext":"{{new string('x', 1000)}}","data_base64":"{{image}}"}""";
