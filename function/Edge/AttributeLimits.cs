@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using CloudNative.CloudEvents;
 using ImageClassifier.Failures;
 using Microsoft.Extensions.Options;
@@ -9,15 +8,16 @@ namespace ImageClassifier.Edge;
 /// <summary>
 /// What an event's attributes may weigh, whatever the body limit allows: each attribute and
 /// extension value at most MAX_ATTRIBUTE_BYTES, at most <see cref="MaxExtensions"/> extensions,
-/// trace context as W3C Trace Context allows, and a structured envelope (the event without its
-/// data) of at most <see cref="MaxEnvelopeBytes"/>. An event's attributes are kept in the
-/// duplicate cache, written to the log and carried on spans, so none may be large.
+/// trace context as W3C Trace Context allows, and a structured event of at most
+/// <see cref="MaxEnvelopeBytes"/> besides its image, checked before it is parsed (<see cref="CloudEventShape"/>). An event's attributes are kept
+/// in the duplicate cache, written to the log and carried on spans, so none may be large.
 /// </summary>
 internal sealed class AttributeLimits(IOptions<EdgeOptions> options)
 {
     /// <summary>The CloudEvents spec's advice to intermediaries: no more than a few dozen.</summary>
     public const int MaxExtensions = 32;
 
+    /// <summary>The most a structured event may take besides the image in its <c>data_base64</c> (<see cref="CloudEventShape"/>).</summary>
     public const int MaxEnvelopeBytes = 64 * 1024;
 
     /// <summary>W3C Trace Context: vendors may drop list members past 512 characters.</summary>
@@ -58,25 +58,6 @@ internal sealed class AttributeLimits(IOptions<EdgeOptions> options)
         if (cloudEvent[TraceState] is string { Length: > MaxTraceStateChars })
         {
             throw TooLarge(TraceState, $"The CloudEvent attribute \"tracestate\" is longer than {MaxTraceStateChars} characters, as W3C Trace Context allows.");
-        }
-    }
-
-    /// <summary>Refuses a structured-mode event whose envelope (every member but its data) is over <see cref="MaxEnvelopeBytes"/>.</summary>
-    public static void CheckEnvelope(JsonElement root)
-    {
-        long size = 0;
-        foreach (var member in root.EnumerateObject())
-        {
-            if (member.Name is not ("data" or "data_base64"))
-            {
-                size += member.Name.Length + member.Value.GetRawText().Length;
-            }
-        }
-
-        if (size > MaxEnvelopeBytes)
-        {
-            throw Problems.CloudEventTooLarge.Failure(
-                $"The CloudEvent's attributes take {size} bytes; at most {MaxEnvelopeBytes} are read besides its data.");
         }
     }
 

@@ -200,8 +200,6 @@ internal sealed class CloudEventHttpBinding(AttributeLimits limits)
             throw Problems.InvalidCloudEvent.Failure("A structured-mode CloudEvent must be a JSON object.");
         }
 
-        AttributeLimits.CheckEnvelope(root);
-
         CheckSpecVersion(root.TryGetProperty(SpecVersionName, out var specVersion) && specVersion.ValueKind == JsonValueKind.String
             ? specVersion.GetString()
             : null);

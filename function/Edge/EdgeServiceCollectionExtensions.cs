@@ -12,6 +12,9 @@ public static class EdgeServiceCollectionExtensions
 
         services.AddSingleton<BodyLimits>();
         services.AddSingleton<BodyReader>();
+        services.AddMetrics();
+        services.AddSingleton<JsonScanMetrics>();
+        services.AddSingleton<JsonShapeScan>();
         services.AddSingleton<AttributeLimits>();
         services.AddSingleton<CloudEventHttpBinding>();
         services.AddSingleton<RequestReader>();

@@ -18,11 +18,21 @@ internal sealed class RequestReader(
     CloudEventHttpBinding binding,
     BodyReader bodies,
     BodyLimits limits,
+    JsonShapeScan scan,
     IOptions<FunctionOptions> functionOptions,
     IOptions<BatchOptions> batchOptions)
 {
+    /// <summary>Values in one array of a JSON body: room for the largest batch MAX_BATCH_EVENTS allows; a request names its image with none.</summary>
+    public const int MaxJsonArrayValues = 1024;
+
+    /// <summary>Members of one object: an event's dozen attributes and 32 extensions, with room to spare.</summary>
+    public const int MaxJsonObjectMembers = 64;
+
     private const string AcceptedContentTypes =
         "Send application/json, image/*, or a CloudEvent in binary mode, as application/cloudevents+json or as application/cloudevents-batch+json.";
+
+    /// <summary>The general limits of POST /'s JSON; a string besides an image is bounded as an event's envelope is.</summary>
+    public static JsonShapeLimits JsonLimits => new(JsonShapeScan.MaxDepth, MaxJsonArrayValues, MaxJsonObjectMembers, AttributeLimits.MaxEnvelopeBytes);
 
     /// <summary>Which form a request has, from its headers alone; null when it is none the function reads.</summary>
     public static RequestForm? Recognise(HttpRequest request)
@@ -54,6 +64,7 @@ internal sealed class RequestReader(
             case RequestForm.PlainJson:
                 using (var json = await bodies.ReadAsync(request, limits.Json, cancellationToken))
                 {
+                    await ScanAsync(json, new NoJsonShapeRules(), e => Problems.InvalidRequest.Failure("The request body is not valid JSON.", e), 0, cancellationToken);
                     return new IncomingRequest(RequestForm.PlainJson, null, RequestBodyParser.Parse(json.Memory));
                 }
 
@@ -75,6 +86,9 @@ internal sealed class RequestReader(
     public async Task<(IReadOnlyList<BatchEntry> Entries, IDisposable Body)> ReadBatchAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var body = await ReadEventsAsync(request, cancellationToken);
+        await ScanAsync(body, CloudEventShape.Batch(batchOptions.Value.MaxEvents, AttributeLimits.MaxEnvelopeBytes),
+            e => Problems.InvalidRequest.Failure("The CloudEvents batch is not valid JSON.", e), 0, cancellationToken);
+
         return Owning(body, () => ((IReadOnlyList<BatchEntry>)ReadBatch(body.Memory), (IDisposable)body));
     }
 
@@ -87,12 +101,7 @@ internal sealed class RequestReader(
             throw Problems.InvalidRequest.Failure("A CloudEvents batch must be a JSON array of events.");
         }
 
-        var max = batchOptions.Value.MaxEvents;
-        if (root.GetArrayLength() > max)
-        {
-            throw Problems.TooManyEvents.Failure($"The CloudEvents batch has more than {max} events, the limit (MAX_BATCH_EVENTS).");
-        }
-
+        // The scan has refused a batch of more than MAX_BATCH_EVENTS.
         return [.. root.EnumerateArray().Select(ReadBatchEntry)];
     }
 
@@ -114,6 +123,31 @@ internal sealed class RequestReader(
             throw;
         }
     }
+
+    /// <summary>
+    /// Scans a JSON body before it is parsed (<see cref="JsonShapeScan"/>), then pays from the
+    /// memory budget for what its parse allocates, and <paramref name="copied"/> bytes more the
+    /// parse copies out of it. A body refused is given back.
+    /// </summary>
+    private async Task ScanAsync<TRules>(
+        BudgetedBuffer body, TRules rules, Func<JsonException, ClassificationException> invalid, long copied, CancellationToken cancellationToken)
+        where TRules : struct, IJsonShapeRules
+    {
+        try
+        {
+            var shape = Scan(body.Memory, rules, invalid);
+            await body.ChargeAsync(shape.ParseBytes + copied, "Parsing the request's JSON", cancellationToken);
+        }
+        catch
+        {
+            body.Dispose();
+            throw;
+        }
+    }
+
+    private JsonShape Scan<TRules>(ReadOnlyMemory<byte> json, TRules rules, Func<JsonException, ClassificationException> invalid)
+        where TRules : struct, IJsonShapeRules =>
+        scan.Scan(json.Span, JsonLimits, ref rules, invalid);
 
     /// <summary>Makes what owns <paramref name="body"/> from it, or gives the body back when that fails.</summary>
     private static T Owning<T>(BudgetedBuffer body, Func<T> make)
@@ -152,6 +186,9 @@ internal sealed class RequestReader(
         }
 
         var body = await ReadEventsAsync(request, cancellationToken);
+        await ScanAsync(body, CloudEventShape.Event(AttributeLimits.MaxEnvelopeBytes),
+            e => Problems.InvalidCloudEvent.Failure("The CloudEvent is not valid JSON.", e), 0, cancellationToken);
+
         return Owning(body, () => FromEvent(RequestForm.StructuredCloudEvent, binding.DecodeStructuredMode(body.Memory)) with { Owned = body });
     }
 
@@ -171,6 +208,13 @@ internal sealed class RequestReader(
             _ => throw UnsupportedDataContentType(),
         };
         var body = await bodies.ReadAsync(request, limit, cancellationToken);
+        if (MediaTypes.IsJson(cloudEvent.DataContentType))
+        {
+            // The data's element is cloned out of the body: a copy of its bytes.
+            await ScanAsync(body, new NoJsonShapeRules(),
+                e => Problems.InvalidRequest.Failure("The CloudEvent's data is not valid JSON.", e), body.Length, cancellationToken);
+        }
+
         return Owning(body, () =>
         {
             CloudEventHttpBinding.DecodeBinaryModeData(cloudEvent, body.Memory);

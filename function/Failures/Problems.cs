@@ -26,6 +26,7 @@ public static class Problems
     public static readonly ProblemType PayloadTooLarge = new("payload-too-large", 413, "Request body too large") { ClosesConnection = true };
     public static readonly ProblemType TooManyEvents = new("too-many-events", 413, "Too many events");
     public static readonly ProblemType TooLargeForMemory = new("too-large-for-memory", 413, "Too large for the memory budget") { ClosesConnection = true };
+    public static readonly ProblemType JsonTooComplex = new("json-too-complex", 413, "JSON too complex");
 
     // 415: a format the function does not read.
     public static readonly ProblemType UnsupportedMediaType = new("unsupported-media-type", 415, "Unsupported media type");
@@ -65,7 +66,7 @@ public static class Problems
         InvalidRequest, InvalidCloudEvent, AttributeTooLarge, CloudEventTooLarge, InvalidUrl, InvalidTopK, NoImage, InvalidInferenceRequest,
         ModelNotFound,
         RequestTimeout,
-        PayloadTooLarge, TooManyEvents, TooLargeForMemory,
+        PayloadTooLarge, TooManyEvents, TooLargeForMemory, JsonTooComplex,
         UnsupportedMediaType, BinaryTensorDataUnsupported, UnsupportedImageFormat,
         UrlRefused, ImageNotFound, UpstreamRejected, ImageTooLarge, ImageTooManyPixels, ImageTooElongated, NotAnImage, ImageCorrupt, ImageUnsupported, ImageDecodeTimeout,
         InternalError,

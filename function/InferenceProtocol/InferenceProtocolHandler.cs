@@ -20,6 +20,7 @@ internal sealed class InferenceProtocolHandler(
     InferInputDecoder decoder,
     RequestLifecycle lifecycle,
     BodyReader bodies,
+    JsonShapeScan scan,
     HealthCheckService health)
 {
     /// <summary>The runtime the model runs on, in KServe's spelling.</summary>
@@ -174,8 +175,11 @@ internal sealed class InferenceProtocolHandler(
         var body = await bodies.ReadAsync(context.Request, InferInputDecoder.MaxBodyBytes, cancellationToken);
         try
         {
-            // Base64 images decode to at most three quarters of their text, numbers to less than theirs.
-            await body.ChargeAsync(body.Length * 3L / 4, "The request's tensors", cancellationToken);
+            // Base64 images decode to at most three quarters of their text; the rest of what the
+            // deserialiser allocates (numbers, lists, records) is paid by the token, once the scan
+            // has found the request's shape within bounds.
+            var shape = Scan(body.Memory.Span);
+            await body.ChargeAsync((body.Length * 3L / 4) + shape.ParseBytes, "The request's tensors", cancellationToken);
             return body;
         }
         catch
@@ -183,6 +187,12 @@ internal sealed class InferenceProtocolHandler(
             body.Dispose();
             throw;
         }
+    }
+
+    private JsonShape Scan(ReadOnlySpan<byte> json)
+    {
+        var rules = new InferRequestShape();
+        return scan.Scan(json, InferRequestShape.Limits, ref rules, malformed => InferInputDecoder.Malformed("The body is not valid JSON.", malformed));
     }
 
     private static InferRequest Parse(ReadOnlySpan<byte> json)
