@@ -1,8 +1,8 @@
-using ImageClassifier.Tests.Harness.Fakes;
 using ImageClassifier.Fetching;
 using ImageClassifier.Imaging;
 using ImageClassifier.Inference;
 using ImageClassifier.Tests.Harness;
+using ImageClassifier.Tests.Harness.Fakes;
 using Microsoft.Extensions.Options;
 
 
