@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.IO.Pipelines;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -296,19 +297,24 @@ public sealed partial class MLflowStandIn : IAsyncDisposable
     private async Task AnswerWithoutEndAsync(HttpContext context)
     {
         context.Response.ContentType = "application/json";
-        await context.Response.Body.WriteAsync("{\"model_version\":{\"name\":\""u8.ToArray(), context.RequestAborted);
+        var writer = context.Response.BodyWriter;
+        await writer.WriteAsync("{\"model_version\":{\"name\":\""u8.ToArray(), context.RequestAborted);
         var chunk = Encoding.ASCII.GetBytes(new string('a', 64 * 1024));
         try
         {
-            while (!context.RequestAborted.IsCancellationRequested)
+            // Until the caller hangs up: the only way such an answer ends (a flush says when the connection is gone).
+            FlushResult flushed;
+            do
             {
-                await context.Response.Body.WriteAsync(chunk, context.RequestAborted);
+                await writer.WriteAsync(chunk, context.RequestAborted);
+                flushed = await writer.FlushAsync(context.RequestAborted);
                 Interlocked.Add(ref _endlessBytes, chunk.Length);
             }
+            while (!flushed.IsCompleted && !flushed.IsCanceled && !context.RequestAborted.IsCancellationRequested);
         }
         catch (Exception exception) when (exception is OperationCanceledException or IOException)
         {
-            // The caller hung up: the only way such an answer ends.
+            // The caller hung up.
         }
     }
 
