@@ -48,10 +48,10 @@ public sealed class PublishedUntrustedServerTests(ITestOutputHelper output) : IA
             await Task.Delay(10);
         }
 
-        var exitCode = await exited;
+        var exitCode = exited.IsCompletedSuccessfully ? await exited : (int?)null;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"gave up after {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s; peak RSS {peak / 1048576.0:0.0} MiB; the stand-in sent {_mlflow.EndlessBytesSent / 1048576.0:0.0} MiB"));
-        Assert.Equal(1, exitCode);
+            $"{(exitCode is null ? "still running" : "gave up")} after {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s; peak RSS {peak / 1048576.0:0.0} MiB; the stand-in sent {_mlflow.EndlessBytesSent / 1048576.0:0.0} MiB"));
+        Assert.True(exitCode == 1, $"the process did not give up (exit code {exitCode?.ToString(CultureInfo.InvariantCulture) ?? "none within 90 s"}); peak RSS {peak / 1048576} MiB\n{function.Output}");
         Assert.Contains(function.Output.Split('\n'), line =>
             line.Contains("The model could not be loaded", StringComparison.Ordinal) && line.Contains("MLFLOW_MAX_RESPONSE_BYTES", StringComparison.Ordinal));
         Assert.True(peak is > 0 and < PodMemoryLimit, $"the peak resident set was {peak / 1048576} MiB\n{function.Output}");
