@@ -28,6 +28,14 @@ public interface IModelSource
     /// <summary>One attempt at fetching a version's files, within the source's size and time limits, with their SHA-256.</summary>
     /// <exception cref="ModelUnavailableException">The files could not be had, or not intact (<c>download_failed</c>, <c>hash_mismatch</c>).</exception>
     Task<SourcedModel> FetchVersionAsync(string version, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Lets go of the files of every version but <paramref name="versions"/> (the one serving and
+    /// the one before it), so a source's cache does not grow with every version served.
+    /// </summary>
+    void KeepOnly(IReadOnlyCollection<string> versions)
+    {
+    }
 }
 
 /// <summary>A model's files as a source delivered them, checked and ready to load.</summary>

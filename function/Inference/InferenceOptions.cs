@@ -22,6 +22,13 @@ public sealed class InferenceOptions
     /// <summary>A minute: a moved alias is served within about a minute, at one registry call a minute.</summary>
     public const int DefaultModelRefreshSeconds = 60;
 
+    /// <summary>
+    /// 128 MiB for ONNX Runtime's tensors, both sessions together during a swap: the zoo's
+    /// classifiers at the largest batch, twice at once, need a small part of it, and with the
+    /// process's own ~130 MiB it leaves the 512 MiB pod most of its budget for requests.
+    /// </summary>
+    public const long DefaultArenaMaxBytes = 128L * 1024 * 1024;
+
     /// <summary>As many runs at once as there are cores.</summary>
     public static int DefaultMaxConcurrentRuns => Environment.ProcessorCount;
 
@@ -69,6 +76,15 @@ public sealed class InferenceOptions
     [ConfigurationKeyName("ORT_MAX_CONCURRENT_RUNS")]
     [SettingRange(1, 1024, ErrorMessage = "ORT_MAX_CONCURRENT_RUNS must be between 1 and 1024.")]
     public int MaxConcurrentRuns { get; set; } = DefaultMaxConcurrentRuns;
+
+    /// <summary>
+    /// The most memory ONNX Runtime's CPU arena, shared by every session of the process, may hold:
+    /// a model whose initializers or runs need more fails to load or to pass its check, instead of
+    /// taking the pod. The process's first session fixes it (ONNX Runtime has one environment).
+    /// </summary>
+    [ConfigurationKeyName("ORT_ARENA_MAX_BYTES")]
+    [SettingRange(16 * 1024 * 1024, uint.MaxValue, ErrorMessage = "ORT_ARENA_MAX_BYTES must be between 16777216 and 4294967295.")]
+    public long ArenaMaxBytes { get; set; } = DefaultArenaMaxBytes;
 
     /// <summary>
     /// How often a registry alias (<c>models:/name@alias</c>) is asked which version it names; a

@@ -14,6 +14,9 @@ public sealed class ModelBundleResolver(IOptions<InferenceOptions> options, IEnu
     /// <summary>Where the build puts the pinned model, its labels and its manifest.</summary>
     public static string BundledDirectory { get; } = Path.Combine(AppContext.BaseDirectory, "model");
 
+    /// <summary>A labels file is at most a mebibyte: 1000 classes take about 30 KiB.</summary>
+    public const int MaxLabelsBytes = 1024 * 1024;
+
     public async Task<ModelBundle> ResolveAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
@@ -94,7 +97,13 @@ public sealed class ModelBundleResolver(IOptions<InferenceOptions> options, IEnu
 
     private static async Task<IReadOnlyList<ModelLabel>> ReadLabelsAsync(string path, CancellationToken cancellationToken)
     {
-        var lines = await File.ReadAllLinesAsync(RequireFile(path, "LABELS_PATH"), cancellationToken);
+        var file = new FileInfo(RequireFile(path, "LABELS_PATH"));
+        if (file.Length > MaxLabelsBytes)
+        {
+            throw new InvalidDataException($"LABELS_PATH: {path} has {file.Length} bytes, more than the {MaxLabelsBytes} a labels file may have.");
+        }
+
+        var lines = await File.ReadAllLinesAsync(file.FullName, cancellationToken);
         return [.. lines.Where(line => !string.IsNullOrWhiteSpace(line)).Select(ModelLabel.Parse)];
     }
 

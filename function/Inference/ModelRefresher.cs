@@ -149,6 +149,7 @@ public sealed class ModelRefresher(
 
         classifier.Serve(candidate, reservation);
         metrics.RecordRefresh(ModelMetrics.Outcomes.Swapped);
+        source.KeepOnly(serving.Version is { } previous ? [version, previous] : [version]);
         logger.LogInformation(
             "Model {Model} version {Version} (sha256 {Sha256}) serves from now on, loaded and checked in {Elapsed}; version {Previous} (sha256 {PreviousSha256}) closes after its last request",
             candidate.Model.Name, candidate.Model.Version, candidate.Model.Sha256, timeProvider.GetElapsedTime(started),

@@ -8,11 +8,17 @@ namespace ImageClassifier.Inference;
 /// through the optimised-model cache: the first start optimises the graph and keeps the result
 /// beside the others; a later start with the same model, runtime version and level loads the
 /// kept graph without optimising it again. A cache that cannot be written or read is skipped.
+/// Every session allocates from one CPU arena registered with ONNX Runtime's environment, capped
+/// at ORT_ARENA_MAX_BYTES, so no model can allocate without limit.
 /// </summary>
 internal sealed class OnnxSessionFactory(InferenceOptions options, ILogger logger)
 {
+    /// <summary>kSameAsRequested: the arena grows by what is asked, not to the next power of two, so the cap is what it holds.</summary>
+    private const int ArenaExtendSameAsRequested = 1;
+
     public InferenceSession Open(string modelPath, string sha256)
     {
+        RegisterArena();
         var cached = CachePath(sha256);
         if (cached is not null && File.Exists(cached))
         {
@@ -75,10 +81,30 @@ internal sealed class OnnxSessionFactory(InferenceOptions options, ILogger logge
             IntraOpNumThreads = options.IntraOpThreads,
             InterOpNumThreads = options.InterOpThreads,
         };
+        // The sessions use the environment's capped arena instead of an unbounded one of their own.
+        sessionOptions.AddSessionConfigEntry("session.use_env_allocators", "1");
         var spinning = options.AllowSpinning ? "1" : "0";
         sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", spinning);
         sessionOptions.AddSessionConfigEntry("session.inter_op.allow_spinning", spinning);
         return sessionOptions;
+    }
+
+    /// <summary>
+    /// Registers the capped arena with ONNX Runtime's environment, which lives as long as the
+    /// process: the first registration holds, and a later one is refused by ONNX Runtime.
+    /// </summary>
+    private void RegisterArena()
+    {
+        using var memory = new OrtMemoryInfo(OrtMemoryInfo.allocatorCPU, OrtAllocatorType.ArenaAllocator, 0, OrtMemType.Default);
+        using var arena = new OrtArenaCfg((uint)options.ArenaMaxBytes, ArenaExtendSameAsRequested, -1, -1);
+        try
+        {
+            OrtEnv.Instance().CreateAndRegisterAllocator(memory, arena);
+        }
+        catch (OnnxRuntimeException exception)
+        {
+            logger.LogDebug(exception, "ONNX Runtime's arena is registered already");
+        }
     }
 
     /// <summary>The cache file for this model, or null when there is no usable cache directory.</summary>

@@ -31,6 +31,13 @@ public sealed class MLflowResourceAlreadyExistsException(HttpStatusCode statusCo
 public sealed class MLflowAuthenticationException(HttpStatusCode statusCode, string message)
     : MLflowException(statusCode, statusCode == HttpStatusCode.Forbidden ? MLflowErrorCodes.PermissionDenied : MLflowErrorCodes.Unauthenticated, message);
 
+/// <summary>
+/// An answer longer than its cap (MLFLOW_MAX_RESPONSE_BYTES, or a file's limit): the server is not
+/// trusted to end its answers, so this is a failure, never retried, whatever the status.
+/// </summary>
+public sealed class MLflowResponseTooLargeException(HttpStatusCode statusCode, string message)
+    : MLflowException(statusCode, MLflowErrorCodes.ResponseTooLarge, message);
+
 /// <summary>The error codes this client tells apart, as MLflow's databricks.proto names them.</summary>
 public static class MLflowErrorCodes
 {
@@ -40,4 +47,7 @@ public static class MLflowErrorCodes
     public const string Unauthenticated = "UNAUTHENTICATED";
     public const string PermissionDenied = "PERMISSION_DENIED";
     public const string InternalError = "INTERNAL_ERROR";
+
+    /// <summary>Not MLflow's: this client's, for an answer longer than its cap.</summary>
+    public const string ResponseTooLarge = "RESPONSE_TOO_LARGE";
 }

@@ -31,6 +31,18 @@ public sealed class MLflowOptions : IValidatableObject
 
     public const double DefaultHttpRequestBackoffFactorSeconds = 2;
 
+    /// <summary>An MLflow API answer (JSON) is read up to a mebibyte: an artifact listing of thousands of files fits.</summary>
+    public const int DefaultMaxResponseBytes = 1024 * 1024;
+
+    /// <summary>
+    /// 64 MiB: the pod's /tmp volume (256Mi) holds the two versions the cache keeps, a third being
+    /// downloaded, and the optimised copy of one, with room to spare.
+    /// </summary>
+    public const long DefaultModelMaxBytes = 64L * 1024 * 1024;
+
+    /// <summary>A minute for a registry load, every retry included, whatever the per-request timeouts.</summary>
+    public const int DefaultModelLoadTimeoutSeconds = 60;
+
     /// <summary>Under /tmp, the one writable place of a read-only container.</summary>
     public static string DefaultModelCacheDirectory { get; } = Path.Combine(Path.GetTempPath(), "image-classifier", "models");
 
@@ -103,6 +115,44 @@ public sealed class MLflowOptions : IValidatableObject
     [SettingRange(0, 120, ErrorMessage = "MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR must be between 0 and 120 seconds.")]
     public double HttpRequestBackoffFactorSeconds { get; set; } = DefaultHttpRequestBackoffFactorSeconds;
 
+    /// <summary>The most bytes of one MLflow API answer read; a longer one is a failure, never retried.</summary>
+    [ConfigurationKeyName("MLFLOW_MAX_RESPONSE_BYTES")]
+    [SettingRange(1024, 64 * 1024 * 1024, ErrorMessage = "MLFLOW_MAX_RESPONSE_BYTES must be between 1024 and 67108864.")]
+    public int MaxResponseBytes { get; set; } = DefaultMaxResponseBytes;
+
+    /// <summary>
+    /// Origins (<c>scheme://host[:port]</c>, comma-separated) besides the tracking server's that
+    /// artifact URLs and their redirects may name; any other host is refused.
+    /// </summary>
+    [ConfigurationKeyName("MLFLOW_ARTIFACT_HOSTS")]
+    public string? ArtifactHosts { get; set; }
+
+    /// <summary>The largest model file downloaded; the volume must also have room for it before the download starts.</summary>
+    [ConfigurationKeyName("MODEL_MAX_BYTES")]
+    [SettingRange(1, 2L * 1024 * 1024 * 1024, ErrorMessage = "MODEL_MAX_BYTES must be between 1 and 2147483648.")]
+    public long ModelMaxBytes { get; set; } = DefaultModelMaxBytes;
+
+    /// <summary>The longest a registry load may take at start-up, every call and retry included; then the load fails.</summary>
+    [ConfigurationKeyName("MODEL_LOAD_TIMEOUT_SECONDS")]
+    [SettingRange(1, 86400, ErrorMessage = "MODEL_LOAD_TIMEOUT_SECONDS must be between 1 and 86400.")]
+    public int ModelLoadTimeoutSeconds { get; set; } = DefaultModelLoadTimeoutSeconds;
+
+    public TimeSpan ModelLoadTimeout => TimeSpan.FromSeconds(ModelLoadTimeoutSeconds);
+
+    /// <summary>The origins artifacts may come from: the tracking server's, and MLFLOW_ARTIFACT_HOSTS's; only meaningful once validated.</summary>
+    public IReadOnlyList<Uri> ArtifactOrigins() =>
+        [.. (TrackingServer is { } server ? [server] : Array.Empty<Uri>()), .. TryParseOrigins(ArtifactHosts, out var origins) ? origins : []];
+
+    /// <summary>Whether <paramref name="url"/> is on an origin the operator named: the tracking server's, or one of MLFLOW_ARTIFACT_HOSTS.</summary>
+    public bool IsArtifactOrigin(Uri url) => ArtifactOrigins().Any(origin => SameOrigin(url, origin));
+
+    /// <summary>Same scheme, host and port.</summary>
+    public static bool SameOrigin(Uri url, Uri? origin) =>
+        origin is not null
+        && url.Scheme == origin.Scheme
+        && string.Equals(url.IdnHost, origin.IdnHost, StringComparison.OrdinalIgnoreCase)
+        && url.Port == origin.Port;
+
     /// <summary>A registered model to serve: <c>models:/name/version</c> or <c>models:/name@alias</c>.</summary>
     [ConfigurationKeyName("MODEL_URI")]
     public string? ModelUri { get; set; }
@@ -151,6 +201,13 @@ public sealed class MLflowOptions : IValidatableObject
                 [nameof(Username), nameof(Password)]);
         }
 
+        if (!TryParseOrigins(ArtifactHosts, out _))
+        {
+            yield return new ValidationResult(
+                "MLFLOW_ARTIFACT_HOSTS must be a comma-separated list of http or https origins (scheme://host[:port], no path), e.g. https://minio.mlflow.svc:9000.",
+                [nameof(ArtifactHosts)]);
+        }
+
         if (string.IsNullOrWhiteSpace(ModelUri))
         {
             yield break;
@@ -165,6 +222,23 @@ public sealed class MLflowOptions : IValidatableObject
         {
             yield return new ValidationResult("MODEL_URI needs MLFLOW_TRACKING_URI: the registry is on the tracking server.", [nameof(ModelUri)]);
         }
+    }
+
+    private static bool TryParseOrigins(string? text, out List<Uri> origins)
+    {
+        origins = [];
+        foreach (var entry in (text ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!Uri.TryCreate(entry, UriKind.Absolute, out var origin) || origin.Scheme is not ("http" or "https")
+                || origin.UserInfo.Length > 0 || origin.AbsolutePath != "/" || origin.Query.Length > 0 || origin.Fragment.Length > 0)
+            {
+                return false;
+            }
+
+            origins.Add(origin);
+        }
+
+        return true;
     }
 }
 

@@ -15,6 +15,12 @@ public sealed class MLflowPredictionTracker(
     TimeProvider timeProvider,
     ILogger<MLflowPredictionTracker> logger) : IPredictionTracker
 {
+    /// <summary>
+    /// An image URL is queued cut to 2 KiB of characters: the queue is bounded in predictions and in
+    /// image bytes, so each prediction's other fields must be small too (a URL may be 64 K long).
+    /// </summary>
+    public const int MaxQueuedUrlChars = 2048;
+
     private long _droppedWhileFull;
     private long _imagesSkippedWhileFull;
 
@@ -59,6 +65,8 @@ public sealed class MLflowPredictionTracker(
     public static string? Recordable(Uri? url) =>
         url?.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped);
 
+    private static string? Cut(string? url) => url is { Length: > MaxQueuedUrlChars } ? url[..MaxQueuedUrlChars] : url;
+
     private TrackedPrediction Describe(ClassificationRequest request, ClassificationResult result, ReadOnlyMemory<byte> image)
     {
         var settings = options.Value;
@@ -89,7 +97,7 @@ public sealed class MLflowPredictionTracker(
 
         return new TrackedPrediction(
             timeProvider.GetUtcNow(),
-            Recordable(result.Url ?? request.Url),
+            Cut(Recordable(result.Url ?? request.Url)),
             sha256,
             request.EventId,
             result.Model,

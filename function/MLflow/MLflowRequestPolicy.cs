@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.Extensions.Options;
@@ -6,30 +7,64 @@ namespace ImageClassifier.MLflow;
 
 /// <summary>
 /// What every request to MLflow must satisfy, at the one place they all pass: https (plain http
-/// only on loopback or with MLFLOW_ALLOW_HTTP), and MLflow's credentials sent to the tracking
-/// server's own scheme, host and port only, never to another host an artifact URI names.
+/// only on loopback or with MLFLOW_ALLOW_HTTP), an origin the operator named (the tracking
+/// server's, or one of MLFLOW_ARTIFACT_HOSTS: an artifact URI or a redirect naming any other host
+/// is refused before a connection), and MLflow's credentials sent to the tracking server's own
+/// scheme, host and port only. Redirects are followed here, at most <see cref="MaxRedirects"/>,
+/// so that every hop is checked the same way (the handler below follows none).
 /// </summary>
-public sealed class MLflowRequestPolicy(IOptions<MLflowOptions> options) : DelegatingHandler
+public sealed class MLflowRequestPolicy(IOptions<MLflowOptions> options, MLflowTrackingMetrics metrics) : DelegatingHandler
 {
-    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    public const int MaxRedirects = 3;
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        for (var hop = 0; ; hop++)
+        {
+            Check(request);
+            var response = await base.SendAsync(request, cancellationToken);
+            if (!IsRedirect(response.StatusCode) || response.Headers.Location is not { } location
+                || (request.Method != HttpMethod.Get && request.Method != HttpMethod.Head))
+            {
+                return response;
+            }
+
+            response.Dispose();
+            if (hop == MaxRedirects)
+            {
+                throw new MLflowTransportRefusedException($"{Describe(request.RequestUri!)} redirected more than {MaxRedirects} times.");
+            }
+
+            request.RequestUri = new Uri(request.RequestUri!, location);
+        }
+    }
+
+    private void Check(HttpRequestMessage request)
     {
         var settings = options.Value;
         var url = request.RequestUri ?? throw new InvalidOperationException("An MLflow request has no URL.");
+        if (!settings.IsArtifactOrigin(url))
+        {
+            metrics.Refused(MLflowTrackingMetrics.RefusalReasons.Origin);
+            throw new MLflowTransportRefusedException(
+                $"{Describe(url)} is neither the tracking server nor one of MLFLOW_ARTIFACT_HOSTS: MLflow and its artifacts are only fetched from the origins the operator named.");
+        }
+
         if (!settings.AllowsTransport(url))
         {
             throw new MLflowTransportRefusedException(
-                $"{url.GetLeftPart(UriPartial.Authority)} is plain http: MLflow is only spoken to over https, or over http on loopback or with MLFLOW_ALLOW_HTTP=true.");
+                $"{Describe(url)} is plain http: MLflow is only spoken to over https, or over http on loopback or with MLFLOW_ALLOW_HTTP=true.");
         }
 
-        request.Headers.Authorization = SameOrigin(url, settings.TrackingServer) ? Authorization(settings) : null;
-        return base.SendAsync(request, cancellationToken);
+        request.Headers.Authorization = MLflowOptions.SameOrigin(url, settings.TrackingServer) ? Authorization(settings) : null;
     }
 
-    private static bool SameOrigin(Uri url, Uri? trackingServer) =>
-        trackingServer is not null
-        && url.Scheme == trackingServer.Scheme
-        && string.Equals(url.IdnHost, trackingServer.IdnHost, StringComparison.OrdinalIgnoreCase)
-        && url.Port == trackingServer.Port;
+    private static bool IsRedirect(HttpStatusCode status) =>
+        status is HttpStatusCode.MovedPermanently or HttpStatusCode.Found or HttpStatusCode.SeeOther
+            or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect;
+
+    // The origin only: a path may carry names, never credentials, but logs need no more.
+    private static string Describe(Uri url) => url.GetLeftPart(UriPartial.Authority);
 
     // As the Python client: Basic when a username and password are set, else Bearer with the token.
     private static AuthenticationHeaderValue? Authorization(MLflowOptions settings) =>
@@ -40,5 +75,5 @@ public sealed class MLflowRequestPolicy(IOptions<MLflowOptions> options) : Deleg
                 : null;
 }
 
-/// <summary>A request to MLflow refused before it was sent, because it would have gone over plain http.</summary>
+/// <summary>A request to MLflow refused before it was sent: plain http, a host no one named, or too many redirects.</summary>
 public sealed class MLflowTransportRefusedException(string message) : Exception(message);

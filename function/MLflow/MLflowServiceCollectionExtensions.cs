@@ -9,7 +9,8 @@ namespace ImageClassifier.MLflow;
 
 /// <summary>
 /// Registers the MLflow client (one HttpClient whose <see cref="MLflowRequestPolicy"/> adds MLflow's
-/// credentials for the tracking server only and refuses plain http, and a Polly pipeline),
+/// credentials for the tracking server only, refuses plain http and hosts no one named, and
+/// follows redirects itself; and a Polly pipeline),
 /// prediction tracking (a no-op while <c>MLFLOW_TRACKING_URI</c> is unset) and the registry
 /// model source used when <c>MODEL_URI</c> is set.
 /// </summary>
@@ -28,6 +29,8 @@ public static class MLflowServiceCollectionExtensions
                 client.Timeout = Timeout.InfiniteTimeSpan;
                 client.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("image-classifier", "1.0"));
             })
+            // Redirects are followed by the policy, which checks every hop; the handler itself follows none.
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false })
             .AddHttpMessageHandler<MLflowRequestPolicy>()
             .AddResilienceHandler("mlflow", (pipeline, context) =>
             {

@@ -11,16 +11,20 @@ namespace ImageClassifier.MLflow;
 /// directory. At start-up it keeps trying until it has the files, with backoff, and says why in
 /// the logs: the function stays not ready rather than serve any other model. For an alias, it
 /// also answers which version the alias names now, and fetches a given version once, so that
-/// <see cref="ModelRefresher"/> can follow the alias. A file is downloaded up to the size the
-/// registry lists and no further, within MODEL_DOWNLOAD_TIMEOUT_SECONDS for all of a version's
-/// files, hashed as it comes; the cache is keyed by the tracking server, the name and the version,
-/// and a cached file is used only while it still has the SHA-256 it was downloaded with.
+/// <see cref="ModelRefresher"/> can follow the alias. The start-up load gives up after
+/// MODEL_LOAD_TIMEOUT_SECONDS, retries included, and at once on an answer over its cap. A file is
+/// downloaded up to the size the registry lists and no further (a model at most MODEL_MAX_BYTES
+/// and the volume's free space, labels at most a mebibyte), streamed to disk within
+/// MODEL_DOWNLOAD_TIMEOUT_SECONDS for all of a version's files, hashed as it comes; the cache is
+/// keyed by the tracking server, the name and the version, keeps the version serving and the one
+/// before it, and a cached file is used only while it still has the SHA-256 it was downloaded with.
 /// </summary>
 public sealed partial class RegisteredModelSource(
     MLflowRegistryClient registry,
     MLflowArtifactClient artifacts,
     IOptions<MLflowOptions> options,
     TimeProvider timeProvider,
+    MLflowTrackingMetrics metrics,
     ILogger<RegisteredModelSource> logger) : IModelSource
 {
     /// <summary>The file names, at the model's root, of labels a model may carry (one class a line).</summary>
@@ -88,25 +92,86 @@ public sealed partial class RegisteredModelSource(
         }
     }
 
-    /// <summary>Downloads the requested model, retrying until it succeeds or the host stops.</summary>
+    /// <summary>
+    /// Downloads the requested model, retrying until it succeeds, the host stops, or
+    /// MODEL_LOAD_TIMEOUT_SECONDS have passed since the first call. A refusal of this client's own
+    /// limits (an answer over its cap, a host no one named, a model too large) is not retried:
+    /// asking again would only get the same answer.
+    /// </summary>
+    /// <exception cref="TimeoutException">The deadline passed.</exception>
     public async Task<RegisteredModelFiles> DownloadAsync(CancellationToken cancellationToken)
     {
         var model = RequireRequested();
+        var limit = options.Value.ModelLoadTimeout;
+        using var deadline = new CancellationTokenSource(limit, timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         var delay = FirstRetryDelay;
+        Exception? last = null;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                var version = await registry.GetModelVersionAsync(model, cancellationToken);
-                return await DownloadVersionAsync(model, version, cancellationToken);
+                var version = await registry.GetModelVersionAsync(model, linked.Token);
+                return await DownloadVersionAsync(model, version, linked.Token);
+            }
+            catch (Exception exception) when (exception is MLflowResponseTooLargeException or MLflowTransportRefusedException or ModelTooLargeException)
+            {
+                throw new InvalidOperationException($"{model} is refused: {Reason(exception)}", exception);
+            }
+            catch (Exception exception) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                metrics.Refused(MLflowTrackingMetrics.RefusalReasons.LoadTimeout);
+                throw new TimeoutException(
+                    $"{model} could not be loaded within MODEL_LOAD_TIMEOUT_SECONDS ({limit.TotalSeconds:0} s, {attempt} attempts); the last failure: {Reason(last ?? exception)}",
+                    last ?? exception);
             }
             catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
             {
+                last = exception;
                 logger.LogWarning("Model {ModelUri} is not loaded yet (attempt {Attempt}): {Reason}. Retrying in {Delay}; the function is not ready meanwhile",
                     model, attempt, Reason(exception), delay);
                 logger.LogDebug(exception, "Model registry failure");
-                await Task.Delay(delay, timeProvider, cancellationToken);
+                try
+                {
+                    await Task.Delay(delay, timeProvider, linked.Token);
+                }
+                catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                {
+                    metrics.Refused(MLflowTrackingMetrics.RefusalReasons.LoadTimeout);
+                    throw new TimeoutException(
+                        $"{model} could not be loaded within MODEL_LOAD_TIMEOUT_SECONDS ({limit.TotalSeconds:0} s, {attempt} attempts); the last failure: {Reason(exception)}",
+                        exception);
+                }
+
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
+            }
+        }
+    }
+
+    /// <summary>Deletes the cached versions of the requested model but <paramref name="versions"/>.</summary>
+    public void KeepOnly(IReadOnlyCollection<string> versions)
+    {
+        if (Requested is not { } model)
+        {
+            return;
+        }
+
+        var directory = new DirectoryInfo(Path.Combine(options.Value.ModelCacheDirectory, RegistryCacheKey, SafeName(model.Name)));
+        if (!directory.Exists)
+        {
+            return;
+        }
+
+        foreach (var cached in directory.EnumerateDirectories().Where(cached => !versions.Contains(cached.Name)))
+        {
+            try
+            {
+                cached.Delete(recursive: true);
+                logger.LogInformation("Removed version {Version} of {Model} from the model cache", cached.Name, model.Name);
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                logger.LogWarning(exception, "Version {Version} of {Model} could not be removed from the model cache", cached.Name, model.Name);
             }
         }
     }
@@ -141,8 +206,10 @@ public sealed partial class RegisteredModelSource(
 
             var directory = Path.Combine(options.Value.ModelCacheDirectory, RegistryCacheKey, SafeName(model.Name), version.Version);
             Directory.CreateDirectory(directory);
-            var (modelPath, sha256) = await FetchFileAsync(artifactUri, modelFile, directory, linked.Token);
-            var labelsPath = labelsFile is null ? null : (await FetchFileAsync(artifactUri, labelsFile, directory, linked.Token)).Path;
+            var (modelPath, sha256) = await FetchFileAsync(artifactUri, modelFile, directory, options.Value.ModelMaxBytes, "MODEL_MAX_BYTES", linked.Token);
+            var labelsPath = labelsFile is null
+                ? null
+                : (await FetchFileAsync(artifactUri, labelsFile, directory, ModelBundleResolver.MaxLabelsBytes, "the labels' limit", linked.Token)).Path;
 
             logger.LogInformation("Model {ModelUri} version {Version} (run {RunId}): {File} is at {Path}, sha256 {Sha256}, labels {Labels}",
                 model, version.Version, version.RunId, modelFile.Path, modelPath, sha256, labelsPath ?? "the default ones");
@@ -161,13 +228,14 @@ public sealed partial class RegisteredModelSource(
     /// still has the SHA-256 recorded beside it when it was downloaded.
     /// </summary>
     private async Task<(string Path, string Sha256)> FetchFileAsync(
-        string artifactUri, MLflowArtifactFile file, string directory, CancellationToken cancellationToken)
+        string artifactUri, MLflowArtifactFile file, string directory, long maxBytes, string limit, CancellationToken cancellationToken)
     {
         var size = file.FileSize
             ?? throw new InvalidDataException($"the registry lists no size for {file.Path}; a model's files are downloaded up to their listed size only");
-        if (size > MaxFileBytes)
+        if (size > Math.Min(maxBytes, MaxFileBytes))
         {
-            throw new InvalidDataException($"the registry lists {file.Path} with {size} bytes, more than the {MaxFileBytes} a model file may have");
+            metrics.Refused(MLflowTrackingMetrics.RefusalReasons.ModelTooLarge);
+            throw new ModelTooLargeException($"the registry lists {file.Path} with {size} bytes, more than the {Math.Min(maxBytes, MaxFileBytes)} of {limit}");
         }
 
         var target = Path.Combine(directory, Path.GetFileName(file.Path));
@@ -185,6 +253,14 @@ public sealed partial class RegisteredModelSource(
             File.Delete(hashFile);
             throw new ModelUnavailableException(ModelMetrics.Outcomes.HashMismatch,
                 $"the cached {file.Path} has SHA-256 {actual}, not the {recorded} it was downloaded with; it is removed, and downloaded again at the next attempt");
+        }
+
+        // Checked before the download starts: a full /tmp would otherwise be found only once it is full.
+        var free = new DriveInfo(Path.GetFullPath(directory)).AvailableFreeSpace;
+        if (size > free)
+        {
+            metrics.Refused(MLflowTrackingMetrics.RefusalReasons.ModelTooLarge);
+            throw new ModelTooLargeException($"{file.Path} has {size} bytes, but the volume of MODEL_CACHE_DIR has {free} free");
         }
 
         var partial = target + ".partial-" + Guid.NewGuid().ToString("N");
@@ -230,10 +306,14 @@ public sealed partial class RegisteredModelSource(
         MLflowResourceNotFoundException notFound => $"the registry has no such model ({notFound.Message})",
         MLflowException mlflow => $"{mlflow.ErrorCode}: {mlflow.Message}",
         HttpRequestException http => $"the MLflow server could not be reached ({http.HttpRequestError})",
+        MLflowTransportRefusedException refused => refused.Message,
         IOException io => $"the download failed ({io.Message})",
         Polly.Timeout.TimeoutRejectedException => "the MLflow server did not answer within MLFLOW_HTTP_REQUEST_TIMEOUT",
         _ => exception.Message,
     };
+
+    /// <summary>A model file larger than MODEL_MAX_BYTES (or labels than their limit), or than the cache volume's free space.</summary>
+    private sealed class ModelTooLargeException(string message) : Exception(message);
 
     [GeneratedRegex("^[0-9]+$")]
     private static partial Regex Digits();

@@ -38,6 +38,33 @@ public class MLflowSettingsTests
     }
 
     [Theory]
+    [InlineData("minio.mlflow.svc:9000")]
+    [InlineData("https://minio.example/bucket")]
+    [InlineData("ftp://minio.example")]
+    [InlineData("https://user:secret@minio.example")]
+    public void MLFLOW_ARTIFACT_HOSTS_takes_origins_only(string hosts)
+    {
+        var options = new MLflowOptions { TrackingUri = "https://mlflow.example", ArtifactHosts = "https://ok.example," + hosts };
+
+        var errors = new List<ValidationResult>();
+        Assert.False(Validator.TryValidateObject(options, new ValidationContext(options), errors, validateAllProperties: true));
+        Assert.Contains(errors, error => error.ErrorMessage!.StartsWith("MLFLOW_ARTIFACT_HOSTS must be a comma-separated list of http or https origins", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void An_artifact_origin_is_the_tracking_server_s_or_one_MLFLOW_ARTIFACT_HOSTS_names()
+    {
+        var options = new MLflowOptions { TrackingUri = "https://mlflow.example", ArtifactHosts = "http://minio.mlflow.svc:9000, https://s3.example" };
+
+        Assert.True(options.IsArtifactOrigin(new Uri("https://mlflow.example/api/2.0/mlflow-artifacts/artifacts/0/m/model.onnx")));
+        Assert.True(options.IsArtifactOrigin(new Uri("http://minio.mlflow.svc:9000/bucket/model.onnx")));
+        Assert.True(options.IsArtifactOrigin(new Uri("https://S3.example/model.onnx")));
+        Assert.False(options.IsArtifactOrigin(new Uri("https://mlflow.example:8443/model.onnx")));
+        Assert.False(options.IsArtifactOrigin(new Uri("http://mlflow.example/model.onnx")));
+        Assert.False(options.IsArtifactOrigin(new Uri("http://169.254.169.254/latest/meta-data")));
+    }
+
+    [Theory]
     [InlineData("http://mlflow.example:5000", false, false)]
     [InlineData("http://mlflow.ml.svc.cluster.local:5000", true, true)]
     [InlineData("https://mlflow.example", false, true)]

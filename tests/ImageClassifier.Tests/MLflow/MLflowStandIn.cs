@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.IO.Pipelines;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -19,7 +20,7 @@ namespace ImageClassifier.Tests.MLflow;
 /// mlflow_artifacts.proto) for every endpoint the function calls: their request validation,
 /// their error JSON (<c>error_code</c>, <c>message</c>) and status codes, the basic-auth app's
 /// 401, the artifact proxy, and moving an alias (set and delete, as a notebook does). It records
-/// every call, and can be made slow, failing, cut short, stalled or oversized.
+/// every call, and can be made slow, failing, cut short, stalled, oversized, endless or redirecting.
 /// </summary>
 public sealed partial class MLflowStandIn : IAsyncDisposable
 {
@@ -43,6 +44,7 @@ public sealed partial class MLflowStandIn : IAsyncDisposable
     private TaskCompletionSource _gate = CompletedGate();
     private int _nextExperimentId = 1;
     private int _stalled;
+    private long _endlessBytes;
 
     private MLflowStandIn(WebApplication app) => _app = app;
 
@@ -65,6 +67,21 @@ public sealed partial class MLflowStandIn : IAsyncDisposable
 
     /// <summary>Artifact downloads of this file name send the file, then a mebibyte more, with no length announced (the listing keeps the file's size).</summary>
     public string? OversizeDownloadsOf { get; set; }
+
+    /// <summary>
+    /// When set, every call is answered 200 with a JSON body that never ends (an object whose
+    /// string value goes on until the caller hangs up), as a hostile or broken server could.
+    /// </summary>
+    public bool AnswerWithoutEnd { get; set; }
+
+    /// <summary>Bytes sent so far in answers without end, all calls together.</summary>
+    public long EndlessBytesSent => Interlocked.Read(ref _endlessBytes);
+
+    /// <summary>Artifact listings name this many more files (<c>padding-N.bin</c>, 1 byte each) than are stored.</summary>
+    public int PadListingsWith { get; set; }
+
+    /// <summary>Artifact downloads of a file whose name ends so answer 302 to the same path under this base URL.</summary>
+    public (string FileName, Uri Target)? RedirectDownloads { get; set; }
 
     public IReadOnlyList<RecordedCall> Calls => [.. _calls];
 
@@ -104,6 +121,9 @@ public sealed partial class MLflowStandIn : IAsyncDisposable
         RegisterModelVersionAt(name, version, "mlflow-artifacts:/" + root, aliases);
         return new Uri(BaseAddress, ArtifactsApi + "/" + root);
     }
+
+    /// <summary>Stores a file at <paramref name="path"/> under the artifact root, as another server's copy of it.</summary>
+    public void StoreArtifact(string path, byte[] bytes) => _artifacts[path] = bytes;
 
     /// <summary>Registers a model version whose source is <paramref name="source"/>, wherever that is.</summary>
     public void RegisterModelVersionAt(string name, string version, string source, params string[] aliases)
@@ -222,6 +242,12 @@ public sealed partial class MLflowStandIn : IAsyncDisposable
             return;
         }
 
+        if (AnswerWithoutEnd)
+        {
+            await AnswerWithoutEndAsync(context);
+            return;
+        }
+
         if (FailEverythingWith is { } status)
         {
             await WriteAsync(context, new MLflowError(status, "INTERNAL_ERROR", "The stand-in was told to fail."));
@@ -265,6 +291,30 @@ public sealed partial class MLflowStandIn : IAsyncDisposable
         catch (MLflowError error)
         {
             await WriteAsync(context, error);
+        }
+    }
+
+    private async Task AnswerWithoutEndAsync(HttpContext context)
+    {
+        context.Response.ContentType = "application/json";
+        var writer = context.Response.BodyWriter;
+        await writer.WriteAsync("{\"model_version\":{\"name\":\""u8.ToArray(), context.RequestAborted);
+        var chunk = Encoding.ASCII.GetBytes(new string('a', 64 * 1024));
+        try
+        {
+            // Until the caller hangs up: the only way such an answer ends (a flush says when the connection is gone).
+            FlushResult flushed;
+            do
+            {
+                await writer.WriteAsync(chunk, context.RequestAborted);
+                flushed = await writer.FlushAsync(context.RequestAborted);
+                Interlocked.Add(ref _endlessBytes, chunk.Length);
+            }
+            while (!flushed.IsCompleted && !flushed.IsCanceled && !context.RequestAborted.IsCancellationRequested);
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or IOException)
+        {
+            // The caller hung up.
         }
     }
 
@@ -529,6 +579,8 @@ public sealed partial class MLflowStandIn : IAsyncDisposable
                 .Select(group => group.Any(entry => entry.Remainder.Contains('/'))
                     ? new JsonObject { ["path"] = group.Key, ["is_dir"] = true }
                     : new JsonObject { ["path"] = group.Key, ["is_dir"] = false, ["file_size"] = group.First().Size })
+                .Concat(Enumerable.Range(0, directory.Length == 0 ? 0 : PadListingsWith).Select(index =>
+                    new JsonObject { ["path"] = $"padding-{index}.bin", ["is_dir"] = false, ["file_size"] = 1 }))
                 .ToArray<JsonNode?>();
             context.Response.ContentType = "application/json";
             // Protobuf's JSON leaves out an empty repeated field.
@@ -543,6 +595,10 @@ public sealed partial class MLflowStandIn : IAsyncDisposable
                 _artifacts[path] = body;
                 context.Response.ContentType = "application/json";
                 await context.Response.WriteAsync("{}");
+                return;
+            case "GET" when RedirectDownloads is { } redirect && path.EndsWith("/" + redirect.FileName, StringComparison.Ordinal):
+                context.Response.StatusCode = (int)HttpStatusCode.Found;
+                context.Response.Headers.Location = new Uri(redirect.Target, ArtifactsApi + "/" + path).AbsoluteUri;
                 return;
             case "GET" when _artifacts.TryGetValue(path, out var bytes):
                 context.Response.ContentType = "application/octet-stream";

@@ -135,7 +135,8 @@ public sealed class RegisteredModelSourceTests : IAsyncLifetime
             : $"mlflow-artifacts://{artifacts.Authority}{artifacts.AbsolutePath["/api/2.0/mlflow-artifacts/artifacts".Length..]}";
         _mlflow.RequiredAuthorization = "Bearer right";
         _mlflow.RegisterModelVersionAt("classifier", "3", source);
-        await using var services = Services("models:/classifier/3", ("MLFLOW_TRACKING_TOKEN", "right"));
+        await using var services = Services("models:/classifier/3", ("MLFLOW_TRACKING_TOKEN", "right"),
+            ("MLFLOW_ARTIFACT_HOSTS", elsewhere.BaseAddress.GetLeftPart(UriPartial.Authority)));
 
         var files = await services.Get<RegisteredModelSource>().DownloadAsync(CancellationToken.None);
 
@@ -151,7 +152,7 @@ public sealed class RegisteredModelSourceTests : IAsyncLifetime
     public async Task A_plain_http_artifact_host_off_loopback_is_refused_before_any_connection()
     {
         _mlflow.RegisterModelVersionAt("classifier", "3", "http://artifacts.example/api/2.0/mlflow-artifacts/artifacts/0/models/m-1/artifacts");
-        await using var services = Services("models:/classifier@champion");
+        await using var services = Services("models:/classifier@champion", ("MLFLOW_ARTIFACT_HOSTS", "http://artifacts.example"));
 
         var error = await Assert.ThrowsAsync<ModelUnavailableException>(
             () => services.Get<RegisteredModelSource>().FetchVersionAsync("3", CancellationToken.None));
@@ -172,7 +173,7 @@ public sealed class RegisteredModelSourceTests : IAsyncLifetime
             () => services.Get<RegisteredModelSource>().FetchVersionAsync("3", CancellationToken.None));
 
         Assert.Equal(ModelMetrics.Outcomes.DownloadFailed, error.Outcome);
-        Assert.Contains($"model.onnx came with more than the {ShuffleNet.Length} bytes expected", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"model.onnx is longer than {ShuffleNet.Length} bytes (its listed size)", error.Message, StringComparison.Ordinal);
         Assert.Empty(Directory.EnumerateFiles(services.CacheDirectory, "*", SearchOption.AllDirectories));
     }
 
