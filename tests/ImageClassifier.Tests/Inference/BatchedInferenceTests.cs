@@ -109,7 +109,8 @@ public sealed class BatchedInferenceTests : IAsyncLifetime
     private float[] Tensor(string image)
     {
         var loader = Loader();
-        using var pixels = loader.Load(loader.Identify(TestImages.Read(image)));
+        using var decoded = loader.Load(loader.Identify(TestImages.Read(image)));
+        using var pixels = ImagePreprocessor.ToDecodedImage(decoded);
         var tensor = new float[classifier.Preprocessing.TensorLength];
         new TensorWriter().Write(pixels, classifier.Preprocessing, tensor);
         return tensor;

@@ -70,7 +70,7 @@ public sealed class FuncTrackingTests : IAsyncLifetime
 
     private sealed class Writer : ITensorWriter
     {
-        public void Write(Image image, PreprocessingSpec spec, Span<float> destination) => destination.Clear();
+        public void Write(DecodedImage image, PreprocessingSpec spec, Span<float> destination) => destination.Clear();
     }
 
     private sealed class Classifier : IClassifier

@@ -1,10 +1,9 @@
 using ImageClassifier.Imaging;
-using SixLabors.ImageSharp;
 
 namespace ImageClassifier.Tests.Harness.Fakes;
 
 /// <summary>Leaves the tensor as it is: the edge's tests do not look at pixels.</summary>
 public sealed class FakeTensorWriter : ITensorWriter
 {
-    public void Write(Image image, PreprocessingSpec spec, Span<float> destination) => destination.Clear();
+    public void Write(DecodedImage image, PreprocessingSpec spec, Span<float> destination) => destination.Clear();
 }
