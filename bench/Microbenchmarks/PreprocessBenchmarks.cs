@@ -51,7 +51,7 @@ public class PreprocessBenchmarks
         var resized = new Size(341, 256);
         using var window = image.Clone(x => x.Resize(new ResizeOptions
         {
-            Mode = ResizeMode.Manual,
+            Mode = SixLabors.ImageSharp.Processing.ResizeMode.Manual,
             Size = new Size(spec.Width, spec.Height),
             TargetRectangle = new Rectangle(new Point(-58, -16), resized),
             Sampler = KnownResamplers.Triangle,
