@@ -20,6 +20,7 @@ public sealed record PreprocessingSpec
     public const float DefaultScale = 1f / 255f;
     public const PadAnchor DefaultPadAnchor = PadAnchor.Centre;
     public const float DefaultPadValue = 0f;
+    public const Resample DefaultResample = Resample.Bilinear;
 
     /// <summary>
     /// A longer side more than this many times the shorter one is refused in crop mode: the
@@ -41,6 +42,9 @@ public sealed record PreprocessingSpec
 
     /// <summary>How the image is brought to the input's size.</summary>
     public ResizeMode Resize { get; init; } = DefaultResize;
+
+    /// <summary>The resize's filter.</summary>
+    public Resample Resample { get; init; } = DefaultResample;
 
     /// <summary>In <see cref="ResizeMode.Crop"/>: the length the shorter side is resized to before the centre crop.</summary>
     public int ResizeShorterSide { get; init; } = DefaultResizeShorterSide;
@@ -145,9 +149,9 @@ public sealed record PreprocessingSpec
             throw Invalid($"An input of {Width}x{Height}x{ChannelCount} is too large.");
         }
 
-        if (!Enum.IsDefined(Resize) || !Enum.IsDefined(Layout) || !Enum.IsDefined(Channels) || !Enum.IsDefined(PadAnchor))
+        if (!Enum.IsDefined(Resize) || !Enum.IsDefined(Layout) || !Enum.IsDefined(Channels) || !Enum.IsDefined(PadAnchor) || !Enum.IsDefined(Resample))
         {
-            throw Invalid($"Unknown resize mode, layout, channel order or pad anchor ({Resize}, {Layout}, {Channels}, {PadAnchor}).");
+            throw Invalid($"Unknown resize mode, layout, channel order, pad anchor or resample filter ({Resize}, {Layout}, {Channels}, {PadAnchor}, {Resample}).");
         }
 
         if (Resize == ResizeMode.Crop && (ResizeShorterSide <= 0 || Math.Max(Width, Height) > ResizeShorterSide))
@@ -208,6 +212,22 @@ public enum ResizeMode
 
     /// <summary>Fitted inside the input keeping the aspect, the rest padded with <see cref="PreprocessingSpec.PadValue"/>.</summary>
     Pad,
+}
+
+/// <summary>The resize's filter (PIL's names and maths).</summary>
+public enum Resample
+{
+    /// <summary>Triangle, antialiased when shrinking.</summary>
+    Bilinear,
+
+    /// <summary>The one source pixel under the output's centre.</summary>
+    Nearest,
+
+    /// <summary>Cubic convolution, a = −0.5, antialiased when shrinking.</summary>
+    Bicubic,
+
+    /// <summary>3-lobed Lanczos, antialiased when shrinking.</summary>
+    Lanczos,
 }
 
 /// <summary>Where the channel dimension lies in the tensor.</summary>

@@ -7,7 +7,7 @@ namespace ImageClassifier.Imaging;
 /// <summary>
 /// Resize, crop or pad, channel order and normalisation in one pass over the pixels, straight
 /// into the tensor: only the outputs the input's cells take are computed (see
-/// <see cref="ResizeGeometry"/>), with the bilinear weights of <see cref="ResizeKernel"/>,
+/// <see cref="ResizeGeometry"/>), with the filter weights of <see cref="ResizeKernel"/>,
 /// mapping the decoded pixels (perhaps decoded at a reduced scale) onto the geometry of the
 /// whole image. Rows first: each source row the window needs is widened to floats once, into a
 /// small pooled ring, and each output row is the weighted sum of its ring rows, with vectorised
@@ -37,8 +37,8 @@ internal sealed class TensorWriter : ITensorWriter
         }
 
         var covered = geometry.Covered;
-        var columns = ResizeKernel.For(image.Width, geometry.Resized.Width, geometry.Window.X, covered.Width);
-        var rows = ResizeKernel.For(image.Height, geometry.Resized.Height, geometry.Window.Y, covered.Height);
+        var columns = ResizeKernel.For(image.Width, geometry.Resized.Width, geometry.Window.X, covered.Width, spec.Resample);
+        var rows = ResizeKernel.For(image.Height, geometry.Resized.Height, geometry.Window.Y, covered.Height, spec.Resample);
         var output = new Output(spec, geometry);
 
         // The source columns the window reads, as four floats a pixel.

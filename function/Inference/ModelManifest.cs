@@ -21,6 +21,8 @@ public sealed record ModelManifest(
     {
         public ResizeMode? Resize { get; init; }
 
+        public Resample? Resample { get; init; }
+
         public int? ResizeShorterSide { get; init; }
 
         public int? CropSize { get; init; }
@@ -50,6 +52,7 @@ public sealed record ModelManifest(
             var spec = new PreprocessingSpec
             {
                 Resize = Resize ?? defaults.Resize,
+                Resample = Resample ?? defaults.Resample,
                 ResizeShorterSide = ResizeShorterSide ?? defaults.ResizeShorterSide,
                 Width = Width ?? CropSize ?? defaults.Width,
                 Height = Height ?? CropSize ?? defaults.Height,

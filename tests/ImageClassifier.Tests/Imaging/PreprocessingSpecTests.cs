@@ -14,6 +14,7 @@ public class PreprocessingSpecTests
         Assert.Equal((224, 224), (spec.Width, spec.Height));
         Assert.Equal(TensorLayout.Nchw, spec.Layout);
         Assert.Equal(ChannelOrder.Rgb, spec.Channels);
+        Assert.Equal(Resample.Bilinear, spec.Resample);
         Assert.Equal([0.485f, 0.456f, 0.406f], spec.Mean);
         Assert.Equal([0.229f, 0.224f, 0.225f], spec.Std);
         Assert.Equal(1f / 255, spec.ScaleOf(0));

@@ -309,6 +309,54 @@ public class TensorWriterTests
         Assert.Equal(50, tensor[(2 * 320 * 160) + (150 * 320) + 300], 1e-3);
     }
 
+    [Theory]
+    [InlineData(Resample.Nearest)]
+    [InlineData(Resample.Bicubic)]
+    [InlineData(Resample.Lanczos)]
+    public void Every_filter_keeps_a_solid_colour(Resample resample)
+    {
+        using var image = Pictures.Solid(500, 375, (12, 200, 77));
+
+        var tensor = Write(image, Spec with { Resample = resample });
+
+        for (var y = 0; y < Crop; y += 7)
+        {
+            for (var x = 0; x < Crop; x += 5)
+            {
+                AssertPixel(tensor, x, y, 12, 200, 77);
+            }
+        }
+    }
+
+    [Fact]
+    public void Nearest_repeats_each_pixel_when_enlarging()
+    {
+        // 112x112 stretched to 224x224: output (x, y) is source (x / 2, y / 2), exactly.
+        using var image = Pictures.Make(112, 112, (x, y) => ((byte)x, (byte)y, (byte)(x ^ y)));
+
+        var tensor = Write(image, Spec with { Resize = ResizeMode.Stretch, Resample = Resample.Nearest });
+
+        for (var y = 0; y < Crop; y++)
+        {
+            for (var x = 0; x < Crop; x++)
+            {
+                AssertPixel(tensor, x, y, x / 2, y / 2, (x / 2) ^ (y / 2));
+            }
+        }
+    }
+
+    [Fact]
+    public void Bicubic_differs_from_bilinear_on_detail()
+    {
+        using var image = Pictures.Noise(500, 375);
+
+        var bilinear = Write(image, Spec);
+        var bicubic = Write(image, Spec with { Resample = Resample.Bicubic });
+
+        Assert.Equal(bilinear, Write(image, Spec with { Resample = Resample.Bilinear }));
+        Assert.NotEqual(bilinear, bicubic);
+    }
+
     [Fact]
     public void A_destination_of_the_wrong_length_is_refused()
     {

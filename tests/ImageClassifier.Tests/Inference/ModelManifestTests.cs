@@ -17,17 +17,19 @@ public class ModelManifestTests
         Assert.Equal(PreprocessingSpec.ImageNet.Mean, spec.Mean);
         Assert.Equal(PreprocessingSpec.ImageNet.Std, spec.Std);
         Assert.Equal(PreprocessingSpec.ImageNet.ScaleOf(0), spec.ScaleOf(0));
+        Assert.Equal(Resample.Bilinear, spec.Resample);
     }
 
     [Fact]
     public void The_optional_fields_describe_another_model_s_input()
     {
         var spec = Parse(Manifest("""
-            {"resize": "pad", "width": 320, "height": 160, "layout": "NHWC", "channels": "bgr",
+            {"resize": "pad", "resample": "bicubic", "width": 320, "height": 160, "layout": "NHWC", "channels": "bgr",
              "scale": [1], "mean": [103.9, 116.8, 123.7], "std": [1, 1, 1], "padValue": 114, "padAnchor": "start"}
             """)).Preprocessing.ToSpec();
 
         Assert.Equal((ResizeMode.Pad, 320, 160, TensorLayout.Nhwc, ChannelOrder.Bgr, 114f, PadAnchor.Start), (spec.Resize, spec.Width, spec.Height, spec.Layout, spec.Channels, spec.PadValue, spec.PadAnchor));
+        Assert.Equal(Resample.Bicubic, spec.Resample);
         Assert.Equal([1f], spec.Scale);
         Assert.Equal([103.9f, 116.8f, 123.7f], spec.Mean);
     }
