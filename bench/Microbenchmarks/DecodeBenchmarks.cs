@@ -1,52 +1,35 @@
 using BenchmarkDotNet.Attributes;
 using ImageClassifier.Imaging;
 using Microsoft.Extensions.Options;
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.Formats.Jpeg;
-using SixLabors.ImageSharp.PixelFormats;
 
 namespace ImageClassifier.Microbenchmarks;
 
 /// <summary>
-/// Bytes → pixels of the 768x576 JPEG: the function's loader (identify, decode, orient), and
-/// the ImageSharp calls it is made of, to see what each step costs.
+/// Bytes → pixels of the 768x576 JPEG: the function's loader as a request uses it (header,
+/// plan, decode at the planned size), its header reading alone, and a decode of every pixel.
 /// </summary>
 [MemoryDiagnoser]
 public class DecodeBenchmarks
 {
-    private readonly ImageSharpLoader loader = new ImageSharpLoader(Options.Create(new ImagingOptions()));
-    private readonly Configuration configuration = DecoderConfiguration.Create(DecoderConfiguration.Allocator(new ImagingOptions().MaxImagePixels));
-    private readonly JpegDecoder withoutMetadata = new() { IgnoreMetadata = true };
+    private readonly SkiaImageLoader loader = new(Options.Create(new ImagingOptions()));
     private readonly byte[] jpeg = BenchAssets.Jpeg;
 
-    [Benchmark(Baseline = true, Description = "loader: identify + decode Rgb24 + orient")]
+    [Benchmark(Baseline = true, Description = "loader: header + plan + decode for the ImageNet spec")]
     public int Loader()
     {
-        using var image = loader.Load(loader.Identify(jpeg));
+        using var image = loader.Load(loader.Identify(jpeg, PreprocessingSpec.ImageNet.ResizedSize), Deadline());
         return image.Width;
     }
 
-    [Benchmark(Description = "ImageSharp: identify only")]
-    public int Identify() => Image.Identify(configuration, jpeg, out _).Width;
+    [Benchmark(Description = "loader: header and plan only")]
+    public long Identify() => loader.Identify(jpeg, PreprocessingSpec.ImageNet.ResizedSize).DecodeBytes;
 
-    [Benchmark(Description = "ImageSharp: decode Rgb24")]
-    public int DecodeRgb24()
+    [Benchmark(Description = "loader: every pixel")]
+    public int FullSize()
     {
-        using var image = Image.Load<Rgb24>(configuration, jpeg);
+        using var image = loader.Load(loader.Identify(jpeg, static (width, height) => (width, height)), Deadline());
         return image.Width;
     }
 
-    [Benchmark(Description = "ImageSharp: decode Rgb24, metadata ignored")]
-    public int DecodeRgb24WithoutMetadata()
-    {
-        using var image = Image.Load<Rgb24>(configuration, jpeg, withoutMetadata);
-        return image.Width;
-    }
-
-    [Benchmark(Description = "ImageSharp: decode Rgba32")]
-    public int DecodeRgba32()
-    {
-        using var image = Image.Load<Rgba32>(configuration, jpeg);
-        return image.Width;
-    }
+    private static DecodeDeadline Deadline() => new(TimeProvider.System, TimeSpan.FromMinutes(1), CancellationToken.None);
 }

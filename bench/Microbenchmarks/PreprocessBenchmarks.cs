@@ -19,25 +19,30 @@ public class PreprocessBenchmarks
     private readonly PreprocessingSpec spec = PreprocessingSpec.ImageNet;
     private readonly float[] tensor = new float[PreprocessingSpec.ImageNet.TensorLength];
     private Image<Rgb24> image = null!;
-    private Image<Rgb24> cropped = null!;
+    private DecodedImage decoded = null!;
+    private DecodedImage cropped = null!;
 
     [GlobalSetup]
     public void Setup()
     {
-        var loader = new ImageSharpLoader(Options.Create(new ImagingOptions()));
-        image = (Image<Rgb24>)loader.Load(loader.Identify(BenchAssets.Jpeg));
-        cropped = new Image<Rgb24>(spec.CropSize, spec.CropSize);
+        var loader = new SkiaImageLoader(Options.Create(new ImagingOptions()));
+        image = Image.Load<Rgb24>(BenchAssets.Jpeg);
+        decoded = loader.Load(
+            loader.Identify(BenchAssets.Jpeg, static (width, height) => (width, height)),
+            new DecodeDeadline(TimeProvider.System, TimeSpan.FromMinutes(1), CancellationToken.None));
+        cropped = new DecodedImage(spec.Width, spec.Height, spec.Width, spec.Height);
     }
 
     [GlobalCleanup]
     public void Cleanup()
     {
         image.Dispose();
+        decoded.Dispose();
         cropped.Dispose();
     }
 
     [Benchmark(Baseline = true, Description = "writer: resize 768x576 into the crop + normalise")]
-    public void ResizeAndNormalise() => writer.Write(image, spec, tensor);
+    public void ResizeAndNormalise() => writer.Write(decoded, spec, tensor);
 
     [Benchmark(Description = "writer: normalise only (224x224 input)")]
     public void NormaliseOnly() => writer.Write(cropped, spec, tensor);
@@ -48,8 +53,8 @@ public class PreprocessBenchmarks
         var resized = new Size(341, 256);
         using var window = image.Clone(x => x.Resize(new ResizeOptions
         {
-            Mode = ResizeMode.Manual,
-            Size = new Size(spec.CropSize, spec.CropSize),
+            Mode = SixLabors.ImageSharp.Processing.ResizeMode.Manual,
+            Size = new Size(spec.Width, spec.Height),
             TargetRectangle = new Rectangle(new Point(-58, -16), resized),
             Sampler = KnownResamplers.Triangle,
         }));

@@ -1,11 +1,14 @@
 namespace ImageClassifier.Imaging;
 
-/// <summary>Pixels → the model's NCHW float tensor, as a <see cref="PreprocessingSpec"/> says.</summary>
+/// <summary>Pixels → the model's float tensor, as a <see cref="PreprocessingSpec"/> says.</summary>
 public interface ITensorWriter
 {
     /// <summary>
     /// Writes one image's tensor into <paramref name="destination"/> (length
-    /// <see cref="PreprocessingSpec.TensorLength"/>); the image is one the loader gave.
+    /// <see cref="PreprocessingSpec.TensorLength"/>), in the spec's layout. The geometry comes
+    /// from the image's full size, the pixels from what was decoded.
     /// </summary>
+    /// <exception cref="ArgumentException">The spec is invalid, or the destination's length is not the tensor's.</exception>
+    /// <exception cref="Failures.ClassificationException">The image cannot be brought to the input (<c>image-too-elongated</c> in crop mode).</exception>
     void Write(DecodedImage image, PreprocessingSpec spec, Span<float> destination);
 }

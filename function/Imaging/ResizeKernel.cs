@@ -1,11 +1,13 @@
 namespace ImageClassifier.Imaging;
 
 /// <summary>
-/// The weights of a bilinear (triangle) resize along one axis, for the output positions of the
-/// crop window only. The maths is ImageSharp's <c>ResizeKernelMap</c> with
-/// <c>KnownResamplers.Triangle</c> (and PIL's bilinear with antialiasing): when shrinking, the
-/// kernel is widened by the shrink ratio so every source pixel counts, each output position's
-/// taps are clamped to the image and their weights sum to 1.
+/// The weights of a resize along one axis, for the output positions of the crop window only.
+/// The maths is PIL's (and ImageSharp's <c>ResizeKernelMap</c>): when shrinking, the filter is
+/// widened by the shrink ratio so every source pixel counts, each output position's taps are
+/// clamped to the image and their weights sum to 1. Bilinear is the triangle filter; bicubic
+/// PIL's (a = −0.5) and Lanczos its 3-lobed one, whose negative lobes may take a value a little
+/// outside 0–255 (not clamped: the tensor is float); nearest takes the one source pixel whose
+/// area holds the output's centre.
 /// </summary>
 internal sealed class ResizeKernel
 {
@@ -30,11 +32,22 @@ internal sealed class ResizeKernel
     /// Weights for output positions <paramref name="offset"/> … offset + <paramref name="length"/> − 1
     /// of a resize from <paramref name="sourceLength"/> to <paramref name="resizedLength"/>.
     /// </summary>
-    public static ResizeKernel For(int sourceLength, int resizedLength, int offset, int length)
+    public static ResizeKernel For(int sourceLength, int resizedLength, int offset, int length, Resample resample = Resample.Bilinear)
     {
         var ratio = (double)sourceLength / resizedLength;
+        if (resample == Resample.Nearest)
+        {
+            return Nearest(sourceLength, ratio, offset, length);
+        }
+
+        var support = resample switch
+        {
+            Resample.Bicubic => 2,
+            Resample.Lanczos => 3,
+            _ => 1,
+        };
         var scale = Math.Max(ratio, 1);
-        var radius = Math.Ceiling(scale);
+        var radius = Math.Ceiling(support * scale);
         var stride = (int)(2 * radius) + 1;
         var starts = new int[length];
         var counts = new int[length];
@@ -50,7 +63,7 @@ internal sealed class ResizeKernel
             var sum = 0.0;
             for (var j = left; j <= right; j++)
             {
-                var weight = Math.Max(0, 1 - Math.Abs((j - centre) / scale));
+                var weight = Filter(resample, (j - centre) / scale);
                 row[j - left] = (float)weight;
                 sum += weight;
             }
@@ -81,6 +94,43 @@ internal sealed class ResizeKernel
         }
 
         return new ResizeKernel(starts, counts, weights, stride, maxTaps);
+    }
+
+    /// <summary>The filter's value at distance <paramref name="x"/> (in source pixels, unwidened).</summary>
+    private static double Filter(Resample resample, double x)
+    {
+        x = Math.Abs(x);
+        switch (resample)
+        {
+            case Resample.Bicubic:
+                const double A = -0.5;
+                return x < 1 ? (((A + 2) * x) - (A + 3)) * x * x + 1
+                    : x < 2 ? (((((A * x) - (5 * A)) * x) + (8 * A)) * x) - (4 * A)
+                    : 0;
+            case Resample.Lanczos:
+                // Exactly 0 at the other whole pixels (Math.Sin(π·k) is not), so equal sizes copy.
+                return x >= 3 || (x > 0 && x == Math.Floor(x)) ? 0 : Sinc(x) * Sinc(x / 3);
+            default:
+                return Math.Max(0, 1 - x);
+        }
+    }
+
+    private static double Sinc(double x) => x == 0 ? 1 : Math.Sin(Math.PI * x) / (Math.PI * x);
+
+    /// <summary>One tap a position: the source pixel at floor((position + 0.5) × ratio), as PIL's nearest.</summary>
+    private static ResizeKernel Nearest(int sourceLength, double ratio, int offset, int length)
+    {
+        var starts = new int[length];
+        var counts = new int[length];
+        var weights = new float[length];
+        for (var i = 0; i < length; i++)
+        {
+            starts[i] = Math.Min(sourceLength - 1, (int)Math.Floor((offset + i + 0.5) * ratio));
+            counts[i] = 1;
+            weights[i] = 1;
+        }
+
+        return new ResizeKernel(starts, counts, weights, 1, 1);
     }
 
     /// <summary>One past the last source position any output position reads.</summary>

@@ -1,46 +1,49 @@
 using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
-using SixLabors.ImageSharp;
 
 namespace ImageClassifier.Imaging;
 
 /// <summary>
-/// Resize, centre crop and normalisation in one pass over the pixels, straight into the
-/// tensor's R, G and B planes: only the crop window's outputs are computed (see
-/// <see cref="CentreCrop"/>), with the bilinear weights of <see cref="ResizeKernel"/>. Rows
-/// first: each source row the window needs is widened to floats once, into a small pooled ring,
-/// and each output row is the weighted sum of its ring rows, with vectorised span operations;
-/// then columns: each output pixel is the weighted sum of its taps in that row, normalised as it
-/// is written into the three planes. Nothing is allocated per request but the two small kernels.
+/// Resize, crop or pad, channel order and normalisation in one pass over the pixels, straight
+/// into the tensor: only the outputs the input's cells take are computed (see
+/// <see cref="ResizeGeometry"/>), with the filter weights of <see cref="ResizeKernel"/>,
+/// mapping the decoded pixels (perhaps decoded at a reduced scale) onto the geometry of the
+/// whole image. Rows first: each source row the window needs is widened to floats once, into a
+/// small pooled ring, and each output row is the weighted sum of its ring rows, with vectorised
+/// span operations; then columns: each output pixel is the weighted sum of its taps in that row,
+/// normalised as it is written into its channels. Nothing is allocated per request but the two
+/// small kernels.
 /// </summary>
 internal sealed class TensorWriter : ITensorWriter
 {
-    private const int Channels = DecodedImage.BytesPerPixel;
+    /// <summary>Floats a widened pixel takes: red, green, blue and the ignored fourth byte, kept so rows widen a vector at a time.</summary>
+    private const int PixelFloats = DecodedImage.BytesPerPixel;
 
     public void Write(DecodedImage image, PreprocessingSpec spec, Span<float> destination)
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(spec);
-        var normalisation = Normalisation.Of(spec, complemented: false);
-        if (spec.CropSize > spec.ResizeShorterSide)
-        {
-            throw new ArgumentException("The crop must fit inside the resized image.", nameof(spec));
-        }
-
+        spec.Validate();
         if (destination.Length != spec.TensorLength)
         {
             throw new ArgumentException($"The tensor holds {spec.TensorLength} floats.", nameof(destination));
         }
 
-        var size = spec.CropSize;
-        var crop = CentreCrop.For(new Size(image.FullWidth, image.FullHeight), spec);
-        var columns = ResizeKernel.For(image.Width, crop.Resized.Width, crop.Offset.X, size);
-        var rows = ResizeKernel.For(image.Height, crop.Resized.Height, crop.Offset.Y, size);
+        var geometry = ResizeGeometry.For(image.FullWidth, image.FullHeight, spec);
+        if (geometry.Padded(spec))
+        {
+            destination.Fill(spec.PadValue);
+        }
 
-        // The source columns the window reads, as interleaved RGB floats.
+        var covered = geometry.Covered;
+        var columns = ResizeKernel.For(image.Width, geometry.Resized.Width, geometry.Window.X, covered.Width, spec.Resample);
+        var rows = ResizeKernel.For(image.Height, geometry.Resized.Height, geometry.Window.Y, covered.Height, spec.Resample);
+        var output = new Output(spec, geometry);
+
+        // The source columns the window reads, as four floats a pixel.
         var firstColumn = columns.StartOf(0);
-        var rowLength = (columns.End - firstColumn) * Channels;
+        var rowLength = (columns.End - firstColumn) * PixelFloats;
 
         // Rows are read in order and each output row reads at most rows.MaxTaps of them, so a ring that long is enough.
         var ringRows = rows.MaxTaps;
@@ -50,13 +53,13 @@ internal sealed class TensorWriter : ITensorWriter
             var ring = buffer.AsSpan(0, ringRows * rowLength);
             var blended = buffer.AsSpan(ringRows * rowLength, rowLength);
             var nextRow = 0;
-            for (var y = 0; y < size; y++)
+            for (var y = 0; y < covered.Height; y++)
             {
                 var start = rows.StartOf(y);
                 var weights = rows.WeightsOf(y);
                 for (nextRow = Math.Max(nextRow, start); nextRow < start + weights.Length; nextRow++)
                 {
-                    var pixels = image.Row(nextRow).Slice(firstColumn * Channels, rowLength);
+                    var pixels = image.Row(nextRow).Slice(firstColumn * PixelFloats, rowLength);
                     Widen(pixels, ring.Slice(nextRow % ringRows * rowLength, rowLength));
                 }
 
@@ -66,7 +69,7 @@ internal sealed class TensorWriter : ITensorWriter
                     TensorPrimitives.MultiplyAdd(ring.Slice((start + tap) % ringRows * rowLength, rowLength), weights[tap], blended, blended);
                 }
 
-                WriteRow(blended, columns, firstColumn, normalisation, destination, y, size);
+                WriteRow(blended, columns, firstColumn, output, destination, y);
             }
         }
         finally
@@ -75,25 +78,22 @@ internal sealed class TensorWriter : ITensorWriter
         }
     }
 
-    /// <summary>Filters one blended row to the window's columns and writes it, normalised, into the three planes.</summary>
+    /// <summary>Filters one blended row to the window's columns and writes it, normalised, into the tensor's channels.</summary>
     private static void WriteRow(
-        ReadOnlySpan<float> blended, ResizeKernel columns, int firstColumn, Normalisation normalisation,
-        Span<float> destination, int y, int size)
+        ReadOnlySpan<float> blended, ResizeKernel columns, int firstColumn, in Output output, Span<float> destination, int y)
     {
-        var area = size * size;
-        var rowStart = y * size;
-        var red = destination.Slice(rowStart, size);
-        var green = destination.Slice(area + rowStart, size);
-        var blue = destination.Slice((2 * area) + rowStart, size);
         var allWeights = columns.AllWeights;
         var stride = columns.Stride;
-        for (var x = 0; x < size; x++)
+        var pixel = output.FirstPixelOf(y);
+        var step = output.PixelStride;
+        var channel = output.ChannelStride;
+        for (var x = 0; x < output.Width; x++, pixel += step)
         {
             var count = columns.CountOf(x);
             var weights = allWeights.Slice(x * stride, stride);
-            var taps = blended[((columns.StartOf(x) - firstColumn) * Channels)..];
+            var taps = blended[((columns.StartOf(x) - firstColumn) * PixelFloats)..];
             float r = 0, g = 0, b = 0;
-            for (int tap = 0, at = 0; tap < count; tap++, at += Channels)
+            for (int tap = 0, at = 0; tap < count; tap++, at += PixelFloats)
             {
                 var weight = weights[tap];
                 r += weight * taps[at];
@@ -101,9 +101,23 @@ internal sealed class TensorWriter : ITensorWriter
                 b += weight * taps[at + 2];
             }
 
-            red[x] = (r * normalisation.ScaleR) + normalisation.ShiftR;
-            green[x] = (g * normalisation.ScaleG) + normalisation.ShiftG;
-            blue[x] = (b * normalisation.ScaleB) + normalisation.ShiftB;
+            switch (output.Channels)
+            {
+                case ChannelOrder.Grey:
+                    // Luma is linear, so taking it after the resize equals resizing the luma.
+                    destination[pixel] = (((PreprocessingSpec.LumaRed * r) + (PreprocessingSpec.LumaGreen * g) + (PreprocessingSpec.LumaBlue * b)) * output.Multiplier0) + output.Shift0;
+                    break;
+                case ChannelOrder.Bgr:
+                    destination[pixel] = (b * output.Multiplier0) + output.Shift0;
+                    destination[pixel + channel] = (g * output.Multiplier1) + output.Shift1;
+                    destination[pixel + (2 * channel)] = (r * output.Multiplier2) + output.Shift2;
+                    break;
+                default:
+                    destination[pixel] = (r * output.Multiplier0) + output.Shift0;
+                    destination[pixel + channel] = (g * output.Multiplier1) + output.Shift1;
+                    destination[pixel + (2 * channel)] = (b * output.Multiplier2) + output.Shift2;
+                    break;
+            }
         }
     }
 
@@ -133,24 +147,58 @@ internal sealed class TensorWriter : ITensorWriter
     }
 
     /// <summary>
-    /// ((v / 255) − mean) / std per channel, as v × scale + shift; for complemented pixels, where
-    /// the stored value is 255 − v, as stored × (−scale) + (255 × scale + shift).
+    /// Where each output pixel goes and how its channels are normalised: (v × scale − mean) / std
+    /// per tensor channel, as v × multiplier + shift.
     /// </summary>
-    private readonly record struct Normalisation(float ScaleR, float ShiftR, float ScaleG, float ShiftG, float ScaleB, float ShiftB)
+    private readonly struct Output
     {
-        public static Normalisation Of(PreprocessingSpec spec, bool complemented)
+        private readonly int inputWidth;
+        private readonly int placedX;
+        private readonly int placedY;
+
+        public Output(PreprocessingSpec spec, ResizeGeometry geometry)
         {
-            var (scaleR, shiftR) = Channel(spec, 0, complemented);
-            var (scaleG, shiftG) = Channel(spec, 1, complemented);
-            var (scaleB, shiftB) = Channel(spec, 2, complemented);
-            return new(scaleR, shiftR, scaleG, shiftG, scaleB, shiftB);
+            inputWidth = spec.Width;
+            (placedX, placedY) = geometry.Placed;
+            Width = geometry.Covered.Width;
+            Channels = spec.Channels;
+            var count = spec.ChannelCount;
+            (PixelStride, ChannelStride) = spec.Layout == TensorLayout.Nhwc ? (count, 1) : (1, spec.Width * spec.Height);
+            (Multiplier0, Shift0) = Normalisation(spec, 0);
+            if (count == 3)
+            {
+                (Multiplier1, Shift1) = Normalisation(spec, 1);
+                (Multiplier2, Shift2) = Normalisation(spec, 2);
+            }
         }
 
-        private static (float Scale, float Shift) Channel(PreprocessingSpec spec, int channel, bool complemented)
-        {
-            var scale = 1f / (255f * spec.Std[channel]);
-            var shift = -spec.Mean[channel] / spec.Std[channel];
-            return complemented ? (-scale, (255f * scale) + shift) : (scale, shift);
-        }
+        /// <summary>Output pixels a row.</summary>
+        public int Width { get; }
+
+        public ChannelOrder Channels { get; }
+
+        /// <summary>Floats from one pixel's first channel to the next pixel's.</summary>
+        public int PixelStride { get; }
+
+        /// <summary>Floats from one channel of a pixel to its next.</summary>
+        public int ChannelStride { get; }
+
+        public float Multiplier0 { get; }
+
+        public float Shift0 { get; }
+
+        public float Multiplier1 { get; }
+
+        public float Shift1 { get; }
+
+        public float Multiplier2 { get; }
+
+        public float Shift2 { get; }
+
+        /// <summary>Where the first channel of row <paramref name="y"/>'s first output pixel goes.</summary>
+        public int FirstPixelOf(int y) => (((placedY + y) * inputWidth) + placedX) * PixelStride;
+
+        private static (float Multiplier, float Shift) Normalisation(PreprocessingSpec spec, int channel) =>
+            (spec.ScaleOf(channel) / spec.Std[channel], -spec.Mean[channel] / spec.Std[channel]);
     }
 }

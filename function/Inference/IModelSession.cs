@@ -18,11 +18,11 @@ public interface IModelSession
     ModelSignature Signature { get; }
 
     /// <summary>
-    /// The raw logits (batch × classes) of <paramref name="batchSize"/> images' NCHW tensors laid
+    /// The raw logits (batch × classes) of <paramref name="batchSize"/> images' tensors (in <see cref="Preprocessing"/>'s layout) laid
     /// end to end, for callers that speak tensors (the Open Inference Protocol).
     /// </summary>
     Task<float[]> InferLogitsAsync(ReadOnlyMemory<float> tensors, int batchSize, CancellationToken cancellationToken);
 
-    /// <summary>Runs one image's NCHW tensor (length <see cref="PreprocessingSpec.TensorLength"/>).</summary>
+    /// <summary>Runs one image's tensor (length <see cref="PreprocessingSpec.TensorLength"/>).</summary>
     Task<IReadOnlyList<Prediction>> ClassifyAsync(ReadOnlyMemory<float> tensor, int topK, CancellationToken cancellationToken);
 }

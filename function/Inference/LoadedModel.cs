@@ -53,7 +53,7 @@ internal sealed class LoadedModel : IModelSession
     public Action Release { get; }
 
     /// <summary>
-    /// Checks that the session takes one NCHW image tensor of the bundle's crop size and gives
+    /// Checks that the session takes one image tensor of the bundle's preprocessing shape and gives
     /// one score per label, so a wrong model or label file is refused at load, not per request.
     /// The new model holds the classifier's reference.
     /// </summary>
@@ -63,13 +63,14 @@ internal sealed class LoadedModel : IModelSession
     {
         var (inputName, input) = session.InputMetadata.Single();
         var (outputName, output) = session.OutputMetadata.First();
-        var crop = bundle.Preprocessing.CropSize;
+        var expected = bundle.Preprocessing.TensorShape(1);
         var dims = input.Dimensions;
-        if (input.ElementType != typeof(float) || dims.Length != 4 || dims[1] != 3
-            || (dims[2] > 0 && dims[2] != crop) || (dims[3] > 0 && dims[3] != crop))
+        var channelAxis = bundle.Preprocessing.Layout == TensorLayout.Nhwc ? 3 : 1;
+        if (input.ElementType != typeof(float) || dims.Length != expected.Length || dims[channelAxis] != expected[channelAxis]
+            || Enumerable.Range(1, expected.Length - 1).Any(axis => dims[axis] > 0 && dims[axis] != expected[axis]))
         {
             throw new ModelUnavailableException(ModelMetrics.Outcomes.InvalidModel,
-                $"{bundle.ModelPath}: input '{inputName}' is [{string.Join(',', dims)}] {input.ElementType.Name}; a float [N,3,{crop},{crop}] image tensor is needed.");
+                $"{bundle.ModelPath}: input '{inputName}' is [{string.Join(',', dims)}] {input.ElementType.Name}; a float [N,{string.Join(',', expected.Skip(1))}] image tensor is needed.");
         }
 
         var classes = output.Dimensions[^1];
@@ -204,11 +205,9 @@ internal sealed class LoadedModel : IModelSession
 
     private void Run(ReadOnlyMemory<float> tensors, int batchSize, Memory<float> logits)
     {
-        var crop = Preprocessing.CropSize;
-
         // ONNX Runtime only reads the input, so the read-only memory may be handed to it as it is.
         var input = MemoryMarshal.AsMemory(tensors);
-        using var inputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input, [batchSize, 3, crop, crop]);
+        using var inputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input, Preprocessing.TensorShape(batchSize));
         using var outputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, logits, [batchSize, ClassCount]);
         session.Run(runOptions, inputNames, [inputValue], outputNames, [outputValue]);
     }

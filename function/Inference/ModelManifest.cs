@@ -12,12 +12,72 @@ public sealed record ModelManifest(
 {
     public sealed record PinnedFile(string File, Uri Url, string Sha256);
 
-    public sealed record PreprocessingSection(int ResizeShorterSide, int CropSize, float[] Mean, float[] Std)
+    /// <summary>
+    /// The manifest's <c>preprocessing</c>: every field optional, an absent one keeps
+    /// <see cref="PreprocessingSpec.ImageNet"/>'s value. <c>cropSize</c> sets the input's width and
+    /// height at once, <c>width</c> and <c>height</c> each one of them.
+    /// </summary>
+    public sealed record PreprocessingSection
     {
-        public PreprocessingSpec ToSpec() => new(ResizeShorterSide, CropSize, Mean, Std);
+        public ResizeMode? Resize { get; init; }
+
+        public Resample? Resample { get; init; }
+
+        public int? ResizeShorterSide { get; init; }
+
+        public int? CropSize { get; init; }
+
+        public int? Width { get; init; }
+
+        public int? Height { get; init; }
+
+        public TensorLayout? Layout { get; init; }
+
+        public ChannelOrder? Channels { get; init; }
+
+        public float[]? Scale { get; init; }
+
+        public float[]? Mean { get; init; }
+
+        public float[]? Std { get; init; }
+
+        public float? PadValue { get; init; }
+
+        public PadAnchor? PadAnchor { get; init; }
+
+        /// <exception cref="InvalidOperationException">The fields do not make a valid spec.</exception>
+        public PreprocessingSpec ToSpec()
+        {
+            var defaults = PreprocessingSpec.ImageNet;
+            var spec = new PreprocessingSpec
+            {
+                Resize = Resize ?? defaults.Resize,
+                Resample = Resample ?? defaults.Resample,
+                ResizeShorterSide = ResizeShorterSide ?? defaults.ResizeShorterSide,
+                Width = Width ?? CropSize ?? defaults.Width,
+                Height = Height ?? CropSize ?? defaults.Height,
+                Layout = Layout ?? defaults.Layout,
+                Channels = Channels ?? defaults.Channels,
+                Scale = Scale ?? defaults.Scale,
+                Mean = Mean ?? defaults.Mean,
+                Std = Std ?? defaults.Std,
+                PadValue = PadValue ?? defaults.PadValue,
+                PadAnchor = PadAnchor ?? defaults.PadAnchor,
+            };
+            try
+            {
+                spec.Validate();
+            }
+            catch (ArgumentException exception)
+            {
+                throw new InvalidOperationException($"model.json's preprocessing: {exception.Message}", exception);
+            }
+
+            return spec;
+        }
     }
 }
 
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, UseStringEnumConverter = true)]
 [JsonSerializable(typeof(ModelManifest))]
 internal sealed partial class ModelManifestJsonContext : JsonSerializerContext;

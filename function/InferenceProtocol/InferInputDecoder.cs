@@ -65,13 +65,12 @@ internal sealed class InferInputDecoder(ImagePreprocessor preprocessor, IOptions
     {
         RequireDatatype(input, TensorDatatypes.Fp32);
 
-        // The model was checked at load to take [N,3,crop,crop], whatever its file calls dynamic.
-        var crop = spec.CropSize;
-        long[] imageShape = [3, crop, crop];
+        // The model was checked at load to take the spec's shape, whatever its file calls dynamic.
+        var imageShape = spec.TensorShape(1).AsSpan(1);
         var shape = input.Shape ?? [];
         if (shape.Length != imageShape.Length + 1 || !shape.AsSpan(1).SequenceEqual(imageShape))
         {
-            throw Malformed($"Input '{input.Name}' must have shape [N,{string.Join(',', imageShape)}], not [{string.Join(',', shape)}].");
+            throw Malformed($"Input '{input.Name}' must have shape [N,{string.Join(',', imageShape.ToArray())}], not [{string.Join(',', shape)}].");
         }
 
         var count = CheckBatch(shape[0]);

@@ -141,6 +141,22 @@ public sealed class ModelSwapTests : IDisposable
         Assert.Equal(0, classifier.OpenSessions);
     }
 
+    [Theory]
+    [InlineData(TensorLayout.Nhwc, ChannelOrder.Rgb, "[N,224,224,3]")]
+    [InlineData(TensorLayout.Nchw, ChannelOrder.Grey, "[N,1,224,224]")]
+    public async Task A_model_whose_input_is_not_the_preprocessing_s_shape_is_invalid(TensorLayout layout, ChannelOrder channels, string needed)
+    {
+        var bundle = await BundleAsync(SharedModels.MobileNet);
+        var spec = channels == ChannelOrder.Grey
+            ? bundle.Preprocessing with { Layout = layout, Channels = channels, Mean = [0.5f], Std = [0.5f] }
+            : bundle.Preprocessing with { Layout = layout, Channels = channels };
+
+        var error = await Assert.ThrowsAsync<ModelUnavailableException>(() => classifier.OpenAsync(bundle with { Preprocessing = spec }, CancellationToken.None));
+
+        Assert.Equal(ModelMetrics.Outcomes.InvalidModel, error.Outcome);
+        Assert.Contains($"a float {needed} image tensor is needed", error.Message, StringComparison.Ordinal);
+    }
+
     private static Task<ModelBundle> BundleAsync(string modelPath) =>
         new ModelBundleResolver(Options.Create(new InferenceOptions { ModelPath = modelPath, LabelsPath = SharedModels.Labels }), [])
             .ResolveAsync(CancellationToken.None);

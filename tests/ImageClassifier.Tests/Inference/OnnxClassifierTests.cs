@@ -20,7 +20,7 @@ public class OnnxClassifierTests
         Assert.True(classifier.IsReady);
         Assert.Equal(new ModelInfo("mobilenetv2-12-int8", PinnedSha256), classifier.Model);
         Assert.Equal(1000, classifier.ClassCount);
-        Assert.Equal(PreprocessingSpec.ImageNet.CropSize, classifier.Preprocessing.CropSize);
+        Assert.Equal(PreprocessingSpec.ImageNet.Width, classifier.Preprocessing.Width);
     }
 
     [Fact]
