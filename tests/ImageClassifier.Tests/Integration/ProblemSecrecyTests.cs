@@ -7,8 +7,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.PixelFormats;
 
 namespace ImageClassifier.Tests.Integration;
 
@@ -35,18 +33,18 @@ public sealed class ProblemSecrecyTests
     }
 
     [Fact]
-    public async Task A_decoder_exception_is_a_422_whose_text_is_only_in_the_log()
+    public async Task A_truncated_image_is_a_422_that_names_no_decoder_internals()
     {
         var truncated = TestImages.Read("truncated.jpg");
-        var decoderText = DecoderExceptionText(truncated);
         await using var function = await ReadyFunction.StartAsync();
 
         var reply = await PostAsync(function, new ByteArrayContent(truncated) { Headers = { ContentType = new("image/jpeg") } });
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, reply.Status);
-        Assert.DoesNotContain(decoderText, reply.Body, StringComparison.Ordinal);
-        Assert.Contains(function.Logs.Entries, entry => entry.Exception?.ToString().Contains(decoderText, StringComparison.Ordinal) == true
-            && entry.Message.Contains("image-corrupt", StringComparison.Ordinal));
+        Assert.Equal(ProblemReply.TypeBase + "image-corrupt", reply.Type);
+        Assert.DoesNotContain("Skia", reply.Body, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("libjpeg", reply.Body, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains(function.Logs.Entries, entry => entry.Message.Contains("image-corrupt", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -107,13 +105,6 @@ public sealed class ProblemSecrecyTests
         Assert.DoesNotContain("hunter2", reply.Body, StringComparison.Ordinal);
         Assert.DoesNotContain(nameof(InvalidOperationException), reply.Body, StringComparison.Ordinal);
         Assert.Contains(function.Logs.Entries, entry => entry.Level == LogLevel.Error && entry.Exception?.Message == InternalText);
-    }
-
-    private static string DecoderExceptionText(byte[] image)
-    {
-        var exception = Assert.ThrowsAny<Exception>(() => Image.Load<Rgb24>(image));
-        Assert.False(string.IsNullOrWhiteSpace(exception.Message));
-        return exception.Message;
     }
 
     private static async Task<ProblemReply> PostAsync(ReadyFunction function, HttpContent content)
