@@ -3,8 +3,8 @@ namespace ImageClassifier.Imaging;
 /// <summary>
 /// The image's bytes as the decoder reads them: read-only, without the metadata ranges the header
 /// reader hid, and checking the deadline on every read, so a decoder busy with a crafted file is
-/// stopped the next time it asks for bytes. Once the deadline has passed it reads as the end of
-/// the file, and the decoder gives up with what it has.
+/// stopped the next time it asks for bytes. Once the deadline has passed, or the request is
+/// cancelled, it reads as the end of the file, and the decoder gives up with what it has.
 /// </summary>
 internal sealed class DecoderInput : Stream
 {
@@ -46,8 +46,9 @@ internal sealed class DecoderInput : Stream
 
     public override int Read(Span<byte> buffer)
     {
-        deadline.CancellationToken.ThrowIfCancellationRequested();
-        if (deadline.Passed)
+        // Called from the codec's native code, through which no exception may pass: a cancelled
+        // request ends the input like a passed deadline, and the loader throws once the codec returns.
+        if (deadline.CancellationToken.IsCancellationRequested || deadline.Passed)
         {
             return 0;
         }

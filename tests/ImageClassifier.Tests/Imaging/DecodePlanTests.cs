@@ -136,6 +136,20 @@ public sealed class DecodePlanTests
         Assert.ThrowsAny<OperationCanceledException>(() => Loader.Load(header, new DecodeDeadline(TimeProvider.System, TimeSpan.FromMinutes(1), cancelled.Token)));
     }
 
+    [Theory]
+    [InlineData("png")]
+    [InlineData("jpeg")]
+    public void A_request_cancelled_midway_through_a_decode_stops_it_at_the_next_read(string format)
+    {
+        var bytes = format == "png" ? HandMadePng.Bomb(2000) : HandMadeJpeg.ScanPerComponent(4000, 3000);
+        var header = Loader.Identify(bytes, PreprocessingSpec.ImageNet.ResizedSize);
+        using var cancellation = new CancellationTokenSource();
+        var clock = new CancellingClock(cancellation, afterReadings: 5);
+
+        Assert.ThrowsAny<OperationCanceledException>(() => Loader.Load(header, new DecodeDeadline(clock, TimeSpan.FromMinutes(1), cancellation.Token)));
+        Assert.True(clock.Readings > 5, $"cancelled after {clock.Readings} readings");
+    }
+
     [Fact]
     public void A_reduced_decode_of_a_turned_photo_is_upright_with_the_full_size_it_stands_for()
     {
@@ -147,6 +161,22 @@ public sealed class DecodePlanTests
 
         Assert.Equal((756, 1008), (image.Width, image.Height));
         Assert.Equal((3024, 4032), (image.FullWidth, image.FullHeight));
+    }
+
+    /// <summary>A clock whose every reading is a millisecond on, and which cancels the request at its Nth: in the middle of a decode.</summary>
+    private sealed class CancellingClock(CancellationTokenSource cancellation, int afterReadings) : TimeProvider
+    {
+        public int Readings { get; private set; }
+
+        public override long GetTimestamp()
+        {
+            if (++Readings == afterReadings)
+            {
+                cancellation.Cancel();
+            }
+
+            return Readings * (TimestampFrequency / 1000);
+        }
     }
 
     private static byte[] Insert(byte[] bytes, int at, byte[] inserted) => [.. bytes[..at], .. inserted, .. bytes[at..]];
