@@ -2,9 +2,8 @@ namespace ImageClassifier.Imaging;
 
 /// <summary>
 /// How an image is decoded for a model that needs it at <c>target</c> size: the smallest size the
-/// format's decoder can shrink to that still gives the resize <see cref="Oversampling"/> times
-/// that many pixels, then, for a decoder that hands over rows, a whole-number box shrink as they
-/// arrive, as far as the same factor allows. Its memory follows
+/// format's decoder can shrink to that still gives the resize at least that many pixels, then, for
+/// a decoder that hands over rows, a whole-number box shrink as they arrive. Its memory follows
 /// from the header exactly: the decoder's own working buffers, its rows, the shrunk image, and a
 /// second copy of that when the orientation turns it.
 /// </summary>
@@ -16,14 +15,6 @@ public sealed record DecodePlan(int DecodeWidth, int DecodeHeight, int Shrink, l
 {
     /// <summary>Allocations of the decoder and its codec objects that do not grow with the image.</summary>
     public const long FixedBytes = 1024 * 1024;
-
-    /// <summary>
-    /// How many times the resized size the decoder leaves on each axis: the resize then still
-    /// averages two or more pixels into one, as it does from a full decode. Decoding at just the
-    /// resized size changed the top-1 of a sample photo (rocket.jpg: missile, not space shuttle);
-    /// libvips' thumbnail leaves the same factor after its shrink-on-load.
-    /// </summary>
-    public const int Oversampling = 2;
 
     /// <summary>Pixels across after the shrink.</summary>
     public int Width => Ceiling(DecodeWidth, Shrink);
@@ -37,8 +28,8 @@ public sealed record DecodePlan(int DecodeWidth, int DecodeHeight, int Shrink, l
         var (targetWidth, targetHeight) = ExifOrientation.SwapsSides(facts.Orientation)
             ? (uprightTarget.Height, uprightTarget.Width)
             : uprightTarget;
-        targetWidth = (int)Math.Clamp((long)targetWidth * Oversampling, 1, facts.Width);
-        targetHeight = (int)Math.Clamp((long)targetHeight * Oversampling, 1, facts.Height);
+        targetWidth = Math.Clamp(targetWidth, 1, facts.Width);
+        targetHeight = Math.Clamp(targetHeight, 1, facts.Height);
 
         var (decodeWidth, decodeHeight) = facts.Scaling switch
         {
@@ -58,10 +49,16 @@ public sealed record DecodePlan(int DecodeWidth, int DecodeHeight, int Shrink, l
         return new DecodePlan(decodeWidth, decodeHeight, shrink, facts.WorkingBytes + rows + output + turned + FixedBytes);
     }
 
-    /// <summary>libjpeg's scaled size, ceil(side × n / 8), for the smallest n of 1 … 8 that covers the target on both axes.</summary>
+    /// <summary>
+    /// libjpeg's scaled size, ceil(side × n / 8), for the smallest n of 1, 2 and 4 that covers the
+    /// target on both axes, else the whole image. Only those: at 1/8 the decoder averages each 8x8
+    /// block, at 2/8 and 4/8 each 4x4 and 2x2 quarter, a true area shrink; the scaled IDCTs of 3/8,
+    /// 5/8, 6/8 and 7/8 are not, and one (5/8) changed a sample photo's top-1 (rocket.jpg: missile
+    /// for space shuttle). sharp and libvips shrink on load by the same powers of two.
+    /// </summary>
     private static (int Width, int Height) Eighths(int width, int height, int targetWidth, int targetHeight)
     {
-        for (var n = 1; n < 8; n++)
+        for (var n = 1; n < 8; n *= 2)
         {
             var (scaledWidth, scaledHeight) = (Ceiling(width * (long)n, 8), Ceiling(height * (long)n, 8));
             if (scaledWidth >= targetWidth && scaledHeight >= targetHeight)

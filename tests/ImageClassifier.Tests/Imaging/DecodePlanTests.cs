@@ -15,32 +15,32 @@ public sealed class DecodePlanTests
     private static readonly SkiaImageLoader Loader = new(Options.Create(new ImagingOptions()));
 
     [Fact]
-    public void A_12_megapixel_jpeg_is_decoded_at_a_quarter_and_charged_for_that()
+    public void A_12_megapixel_jpeg_is_decoded_at_an_eighth_and_charged_for_that()
     {
         var header = Loader.Identify(HandMadeJpeg.Interleaved(4032, 3024), PreprocessingSpec.ImageNet.ResizedSize);
 
-        // libjpeg's scaled size, ceil(4032 x 2 / 8) x ceil(3024 x 2 / 8): at least twice the 341 x 256
-        // the resize makes, where 1/8 (504 x 378) would not be.
-        Assert.Equal((1008, 756), (header.Plan.DecodeWidth, header.Plan.DecodeHeight));
-        Assert.True(header.DecodeBytes < 6 * 1024 * 1024, $"{header.DecodeBytes} bytes charged");
-        Assert.True(header.DecodeBytes > 1008L * 756 * 4, $"{header.DecodeBytes} bytes charged");
+        // libjpeg's scaled size, ceil(4032 / 8) x ceil(3024 / 8), still above the 341 x 256 the resize makes.
+        Assert.Equal((504, 378), (header.Plan.DecodeWidth, header.Plan.DecodeHeight));
+        Assert.True(header.DecodeBytes < 4 * 1024 * 1024, $"{header.DecodeBytes} bytes charged");
+        Assert.True(header.DecodeBytes > 504L * 378 * 4, $"{header.DecodeBytes} bytes charged");
     }
 
     [Fact]
-    public void An_image_decoded_at_the_smallest_eighth_that_leaves_twice_the_resized_size()
+    public void An_image_is_decoded_at_the_smallest_power_of_two_scale_that_covers_the_resize()
     {
-        // 1920 x 1080 to 455 x 256: 3/8 gives 720 x 405, under 910 x 512; 4/8 gives 960 x 540.
+        // 1920 x 1080 to 455 x 256: 1/8 gives 240 x 135, too small; 2/8 gives 480 x 270.
         var header = Loader.Identify(HandMadeJpeg.Interleaved(1920, 1080), PreprocessingSpec.ImageNet.ResizedSize);
 
-        Assert.Equal((960, 540), (header.Plan.DecodeWidth, header.Plan.DecodeHeight));
+        Assert.Equal((480, 270), (header.Plan.DecodeWidth, header.Plan.DecodeHeight));
     }
 
     [Fact]
-    public void A_web_sized_image_is_decoded_whole()
+    public void No_scale_but_a_power_of_two_is_used_even_where_another_would_fit_closer()
     {
-        var header = Loader.Identify(HandMadeJpeg.Interleaved(768, 576), PreprocessingSpec.ImageNet.ResizedSize);
+        // 640 x 427 to 383 x 256: 5/8 (400 x 267) would cover it, 4/8 (320 x 214) does not, so the whole image.
+        var header = Loader.Identify(HandMadeJpeg.Interleaved(640, 427), PreprocessingSpec.ImageNet.ResizedSize);
 
-        Assert.Equal((768, 576), (header.Plan.DecodeWidth, header.Plan.DecodeHeight));
+        Assert.Equal((640, 427), (header.Plan.DecodeWidth, header.Plan.DecodeHeight));
     }
 
     [Fact]
@@ -160,7 +160,7 @@ public sealed class DecodePlanTests
         var header = Loader.Identify(jpeg, PreprocessingSpec.ImageNet.ResizedSize);
         using var image = Loader.Load(header, DecodedImages.NoDeadline);
 
-        Assert.Equal((756, 1008), (image.Width, image.Height));
+        Assert.Equal((378, 504), (image.Width, image.Height));
         Assert.Equal((3024, 4032), (image.FullWidth, image.FullHeight));
     }
 

@@ -33,6 +33,35 @@ internal static class HandMadeJpeg
         return End(jpeg);
     }
 
+    /// <summary>
+    /// Four components at full resolution with Adobe's marker saying no transform (CMYK, stored
+    /// inverted as Photoshop writes it), every sample 128.
+    /// </summary>
+    public static byte[] Cmyk(int width, int height)
+    {
+        using var jpeg = new MemoryStream();
+        jpeg.Write([0xFF, 0xD8]);
+
+        // APP14 "Adobe": version 100, flags 0 and 0, transform 0.
+        Segment(jpeg, 0xEE, [.. "Adobe"u8, 0, 100, 0, 0, 0, 0, 0]);
+        Segment(jpeg, 0xDB, [0, .. Enumerable.Repeat((byte)1, 64)]);
+        var frame = new byte[6 + (4 * 3)];
+        frame[0] = 8;
+        BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(1), (ushort)height);
+        BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(3), (ushort)width);
+        frame[5] = 4;
+        for (var i = 0; i < 4; i++)
+        {
+            (frame[6 + (3 * i)], frame[7 + (3 * i)], frame[8 + (3 * i)]) = ((byte)(i + 1), 0x11, 0);
+        }
+
+        Segment(jpeg, 0xC0, frame);
+        Segment(jpeg, 0xC4, [0x00, 1, .. new byte[15], 0x00]);
+        Segment(jpeg, 0xC4, [0x10, 1, .. new byte[15], 0x00]);
+        Scan(jpeg, [1, 2, 3, 4], (long)Ceiling(width, 8) * Ceiling(height, 8) * 4);
+        return End(jpeg);
+    }
+
     private static MemoryStream Start(int width, int height)
     {
         var jpeg = new MemoryStream();

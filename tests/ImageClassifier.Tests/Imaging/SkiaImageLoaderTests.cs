@@ -2,6 +2,7 @@ using ImageClassifier.Failures;
 using ImageClassifier.Imaging;
 using Microsoft.Extensions.Options;
 using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.Formats.Webp;
 using SixLabors.ImageSharp.Metadata.Profiles.Exif;
@@ -68,6 +69,45 @@ public class SkiaImageLoaderTests
 
         Assert.Single(image.Frames);
         Assert.Equal(Red, image[4, 4]);
+    }
+
+    [Fact]
+    public void A_16_bit_png_is_decoded_to_its_8_bit_colours()
+    {
+        using var image = Load(EncodeGradient(7, 5, (i, s) => i.SaveAsPng(s, new PngEncoder { BitDepth = PngBitDepth.Bit16, ColorType = PngColorType.Rgb })));
+
+        Assert.Equal(new Rgb24(30, 40, 3), image[3, 4]);
+    }
+
+    [Fact]
+    public void An_interlaced_png_is_decoded_pixel_for_pixel()
+    {
+        using var image = Load(EncodeGradient(7, 5, (i, s) => i.SaveAsPng(s, new PngEncoder { InterlaceMethod = PngInterlaceMode.Adam7 })));
+
+        Assert.Equal((7, 5), (image.Width, image.Height));
+        Assert.Equal(new Rgb24(30, 40, 3), image[3, 4]);
+    }
+
+    [Fact]
+    public void A_grey_jpeg_is_decoded_to_equal_channels()
+    {
+        using var source = new Image<Rgb24>(16, 16, new Rgb24(200, 200, 200));
+
+        using var image = Load(Encode(source, (i, s) => i.SaveAsJpeg(s, new JpegEncoder { ColorType = JpegColorType.Luminance })));
+
+        var pixel = image[8, 8];
+        Assert.Equal(pixel.R, pixel.G);
+        Assert.Equal(pixel.G, pixel.B);
+        AssertClose(new Rgb24(200, 200, 200), pixel, tolerance: 3);
+    }
+
+    [Fact]
+    public void An_adobe_cmyk_jpeg_is_converted_to_rgb()
+    {
+        // Every sample 128 in Adobe's inverted CMYK: each channel is C x K / 255 = 64.
+        using var image = Load(HandMadeJpeg.Cmyk(16, 16));
+
+        AssertClose(new Rgb24(64, 64, 64), image[8, 8], tolerance: 2);
     }
 
     [Fact]

@@ -34,7 +34,7 @@ public sealed class HostileImageTests
         AssertAnsweredWithinLimitAsync([[0, 0, 0, 0x18, (byte)'f', (byte)'t', (byte)'y', (byte)'p', (byte)'h']], "image/heic", refused: true);
 
     [Fact]
-    public async Task Eight_12_megapixel_photos_at_once_are_decoded_at_a_reduced_scale_in_little_memory()
+    public async Task Eight_12_megapixel_photos_at_once_are_decoded_at_an_eighth_in_little_memory()
     {
         var photos = Enumerable.Repeat(HandMadeJpeg.Interleaved(4032, 3024), 8).ToArray();
 
