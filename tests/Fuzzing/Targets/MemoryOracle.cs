@@ -52,15 +52,23 @@ internal sealed class MemoryOracle(MemoryBudget budget)
         return second.GrownBytes < first.GrownBytes ? second : first;
     }
 
-    private MemoryUse MeasureOnce(Func<string> run)
+    /// <summary>Starts measuring one run, for a caller that runs it itself (asynchronously).</summary>
+    public Running Start()
     {
         File.WriteAllText(ClearRefs, "5");
         var baseline = Read("VmRSS");
         budget.TakePeakReserved();
-        var outcome = run();
-        var grown = Read("VmHWM") - baseline;
-        return new MemoryUse(outcome, budget.TakePeakReserved(), grown);
+        return new Running(budget, baseline);
     }
+
+    private MemoryUse MeasureOnce(Func<string> run)
+    {
+        var running = Start();
+        return running.Stop(run());
+    }
+
+    /// <summary>The resident set's peak since it was last reset.</summary>
+    public static long PeakResidentBytes() => Read("VmHWM");
 
     /// <summary>A field of /proc/self/status in bytes ("VmRSS:    123456 kB").</summary>
     private static long Read(string field)
@@ -76,6 +84,13 @@ internal sealed class MemoryOracle(MemoryBudget budget)
 
         throw new InvalidOperationException($"{Status} has no {field}.");
     }
+}
+
+/// <summary>A run being measured: the resident set when it started.</summary>
+internal readonly struct Running(MemoryBudget budget, long baseline)
+{
+    /// <summary>What the run was charged and how much the resident set grew since <see cref="MemoryOracle.Start"/>.</summary>
+    public MemoryUse Stop(string outcome) => new(outcome, budget.TakePeakReserved(), MemoryOracle.PeakResidentBytes() - baseline);
 }
 
 /// <summary>One run's outcome, the most it had reserved from the budget at once, and how much the resident set grew.</summary>
