@@ -57,6 +57,9 @@ for target in "${targets[@]}"; do
     -- dotnet "$out/bin/ImageClassifier.Fuzzing.dll" "$target" "$PWD/$out/$target/oracle" > "$out/$target.log" 2>&1 || {
       echo "afl-fuzz failed on $target; see $out/$target.log" >&2
       tail -20 "$out/$target.log" >&2
+      echo "The input running when it died (a native crash or a timeout), replayed:" >&2
+      timeout 60 dotnet "$out/bin/ImageClassifier.Fuzzing.dll" replay "$target" "$out/$target/oracle/current.input" < /dev/null >&2 \
+        || echo "(exit $?: 124 is a hang) $out/$target/oracle/current.input" >&2
       exit 2
     }
   stats="$out/$target/default/fuzzer_stats"
