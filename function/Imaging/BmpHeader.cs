@@ -12,6 +12,13 @@ internal static class BmpHeader
             throw ImageFailures.Corrupt("The BMP ends inside its header.");
         }
 
+        // Skia skips to the pixels through the stream, and SkiaSharp's stream adapter throws on a skip past 2 GiB from
+        // inside the native decoder, which ends the process.
+        if (BinaryPrimitives.ReadUInt32LittleEndian(bmp[10..]) > bmp.Length)
+        {
+            throw ImageFailures.Corrupt("The BMP's pixels begin past its end.");
+        }
+
         var infoSize = BinaryPrimitives.ReadUInt32LittleEndian(bmp[14..]);
         long width, height;
         if (infoSize == 12)

@@ -58,8 +58,8 @@ internal static class WebpHeader
                 }
             }
 
-            // Chunks are padded to an even length.
-            at += ChunkHeaderBytes + size + (size & 1);
+            // Chunks are padded to an even length; in long, since a size near 4 GiB wraps a uint sum to 0 and the loop would never end.
+            at += ChunkHeaderBytes + (long)size + (size & 1);
         }
 
         if (lossless is null)

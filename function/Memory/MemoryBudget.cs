@@ -36,6 +36,7 @@ public sealed class MemoryBudget : IDisposable
     private readonly Lazy<ConcurrencyLimiter> limiter;
     private long capacity;
     private long reserved;
+    private long peak;
 
     public MemoryBudget(IOptions<MemoryOptions> options, MemoryMetrics metrics, ILogger<MemoryBudget> logger)
     {
@@ -61,6 +62,12 @@ public sealed class MemoryBudget : IDisposable
 
     /// <summary>Bytes reserved now.</summary>
     public long Reserved => Interlocked.Read(ref reserved);
+
+    /// <summary>
+    /// The most bytes reserved at once since the last call (or since the start), then counts again
+    /// from what is reserved now: what a piece of work was charged, for comparing with what it took.
+    /// </summary>
+    public long TakePeakReserved() => Interlocked.Exchange(ref peak, Reserved);
 
     /// <summary>
     /// Reserves <paramref name="bytes"/> for <paramref name="purpose"/> (named in a refusal), until
@@ -94,7 +101,15 @@ public sealed class MemoryBudget : IDisposable
         }
 
         var charged = (long)pages * PageBytes;
-        Interlocked.Add(ref reserved, charged);
+        var now = Interlocked.Add(ref reserved, charged);
+        for (var seen = Interlocked.Read(ref peak); now > seen; seen = Interlocked.Read(ref peak))
+        {
+            if (Interlocked.CompareExchange(ref peak, now, seen) == seen)
+            {
+                break;
+            }
+        }
+
         return new MemoryLease(lease, () => Interlocked.Add(ref reserved, -charged));
     }
 

@@ -3,6 +3,7 @@ using ImageClassifier.Delivery;
 using ImageClassifier.Edge;
 using ImageClassifier.Failures;
 using ImageClassifier.Fetching;
+using ImageClassifier.Memory;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -36,8 +37,12 @@ internal sealed class EventReadingTarget
             .Build();
         var services = ReadingServices.Build(configuration, TimeProvider.System);
         reader = services.GetRequiredService<RequestReader>();
+        Budget = services.GetRequiredService<MemoryBudget>();
         urlPolicy = new UrlPolicy(services.GetRequiredService<IOptions<FetchOptions>>().Value, services.GetRequiredService<FetchMetrics>());
     }
+
+    /// <summary>What the reading is paid from: the charge <see cref="MemoryOracle"/> compares with.</summary>
+    public MemoryBudget Budget { get; }
 
     /// <summary>Returns "accepted", "own-reply" or the problem slug the edge would answer with.</summary>
     public async Task<string> RunAsync(FuzzInput input, CancellationToken cancellationToken)

@@ -38,13 +38,20 @@ internal sealed class ImageDecodingTarget
                 ["MEMORY_BUDGET_BYTES"] = FuzzingMemoryBudgetBytes.ToString(CultureInfo.InvariantCulture),
             })
             .Build();
-        preprocessor = new ServiceCollection()
+        var services = new ServiceCollection()
             .AddLogging()
             .AddImaging(configuration)
             .AddMemoryBudget(configuration)
-            .BuildServiceProvider()
-            .GetRequiredService<ImagePreprocessor>();
+            .BuildServiceProvider();
+        preprocessor = services.GetRequiredService<ImagePreprocessor>();
+        Budget = services.GetRequiredService<MemoryBudget>();
     }
+
+    /// <summary>
+    /// What the decode is paid from: the preprocessor reserves the header's planned
+    /// <see cref="ImageHeader.DecodeBytes"/> here, the charge <see cref="MemoryOracle"/> compares with.
+    /// </summary>
+    public MemoryBudget Budget { get; }
 
     /// <summary>Returns "prepared" or the problem slug the edge would answer with.</summary>
     public async Task<string> RunAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)

@@ -5,9 +5,10 @@ namespace ImageClassifier.Tests.Fuzzing;
 /// <summary>
 /// Every input with which AFL++ crashed a fuzzing target (tests/Fuzzing/regressions/&lt;target&gt;),
 /// replayed through the same target code, and the bugs they showed, written out: each must now
-/// end in a refusal the edge answers with a 4xx, or a tensor, never an exception. (Three JPEGs
-/// whose EXIF profile is malformed threw from the decode-cost estimate, before the decoder's own
-/// handling; the orientation reader now takes a malformed block as no orientation, so they decode.)
+/// end in a refusal the edge answers with a 4xx, never an exception or a hang. (Three JPEGs whose
+/// EXIF profile is malformed threw from the decode-cost estimate, before the decoder's own
+/// handling; Skia's decoder, which ignores what it does not need of EXIF, decodes one of them.
+/// WebPs with a chunk size near 4 GiB looped for ever in the header reader.)
 /// </summary>
 public sealed class FuzzFindingsTests
 {
@@ -28,13 +29,13 @@ public sealed class FuzzFindingsTests
 
     [Theory]
     [MemberData(nameof(ImageFindings))]
-    public async Task An_image_finding_is_decoded_or_refused_as_an_unusable_image(string name)
+    public async Task An_image_finding_is_refused_as_a_corrupt_image_or_decoded(string name)
     {
         var image = await File.ReadAllBytesAsync(PathOf("images", name));
 
         var outcome = await new ImageDecodingTarget().RunAsync(image, CancellationToken.None);
 
-        Assert.Contains(outcome, new[] { "prepared", "image-corrupt", "image-unsupported", "not-an-image" });
+        Assert.Contains(outcome, new[] { "image-corrupt", "prepared" });
     }
 
     [Theory]

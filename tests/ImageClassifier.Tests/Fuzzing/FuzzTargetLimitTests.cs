@@ -1,6 +1,9 @@
 using System.Text;
 using ImageClassifier.Edge;
 using ImageClassifier.Fuzzing;
+using ImageClassifier.Imaging;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 
@@ -76,6 +79,34 @@ public sealed class FuzzTargetLimitTests
         Assert.Equal("prepared", await target.RunAsync(Png(24, 24), CancellationToken.None));
         Assert.Equal("too-large-for-memory", await target.RunAsync(Png(side, side), CancellationToken.None));
         Assert.Equal("image-too-many-pixels", await target.RunAsync(Png(side + 1, side), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task The_image_targets_charge_for_the_memory_oracle_is_the_planned_decode()
+    {
+        var png = Png(300, 200);
+        var loader = new ServiceCollection().AddImaging(new ConfigurationBuilder().Build()).BuildServiceProvider().GetRequiredService<IImageLoader>();
+        var planned = loader.Identify(png, PreprocessingSpec.ImageNet.ResizedSize).DecodeBytes;
+        var target = new ImageDecodingTarget();
+
+        Assert.Equal("prepared", await target.RunAsync(png, CancellationToken.None));
+
+        // The budget counts in 4 KiB pages.
+        Assert.Equal((planned + 4095) / 4096 * 4096, target.Budget.TakePeakReserved());
+    }
+
+    [Fact]
+    public async Task The_request_targets_charge_for_the_memory_oracle_is_the_body_as_read()
+    {
+        var body = new byte[100_000];
+        Png(24, 24).CopyTo(body, 0);
+        var target = new EventReadingTarget();
+
+        Assert.Equal("accepted", await target.RunAsync(new FuzzInput("image/png", [], body), CancellationToken.None));
+
+        // The body grows in pooled arrays of powers of two: the 100,001 bytes that notice an excess take 128 KiB.
+        Assert.Equal(128 * 1024, target.Budget.TakePeakReserved());
+        Assert.Equal(0, target.Budget.Reserved);
     }
 
     private static FuzzInput Binary(params (string Name, string Value)[] headers)

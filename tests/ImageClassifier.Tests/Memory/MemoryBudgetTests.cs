@@ -87,6 +87,21 @@ public sealed class MemoryBudgetTests : IDisposable
     }
 
     [Fact]
+    public async Task The_peak_is_the_most_reserved_at_once_since_it_was_last_taken()
+    {
+        var budget = Budget(budgetBytes: 8 * MiB);
+        using var held = await budget.ReserveAsync(1 * MiB, "held", CancellationToken.None);
+        using (await budget.ReserveAsync(3 * MiB, "released", CancellationToken.None))
+        {
+        }
+
+        using var later = await budget.ReserveAsync(2 * MiB, "later", CancellationToken.None);
+
+        Assert.Equal(4 * MiB, budget.TakePeakReserved());
+        Assert.Equal(3 * MiB, budget.TakePeakReserved());
+    }
+
+    [Fact]
     public async Task Without_a_chosen_budget_it_is_the_limit_less_what_the_process_holds_and_a_fifth()
     {
         const long Limit = 64L * 1024 * MiB;
