@@ -87,6 +87,10 @@ public sealed record PreprocessingSpec
         ? [batch, Height, Width, ChannelCount]
         : [batch, ChannelCount, Height, Width];
 
+    /// <summary>One line for logs: size, layout, channels, resize and the normalisation.</summary>
+    public string Describe() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"{Width}x{Height} {Layout} {Channels} {Resize} {Resample}, scale [{string.Join(',', Scale)}] mean [{string.Join(',', Mean)}] std [{string.Join(',', Std)}]");
+
     /// <summary>The scale of output channel <paramref name="channel"/>.</summary>
     public float ScaleOf(int channel) => Scale.Length == 1 ? Scale[0] : Scale[channel];
 

@@ -25,8 +25,9 @@ internal sealed class LoadedModel : IModelSession
     private int references = 1;
     private IDisposable? heldUntilClosed;
 
-    private LoadedModel(InferenceSession session, ModelBundle bundle, ModelInfo info, ModelSignature signature, SemaphoreSlim runSlots, CpuWorkers cpu, Action<LoadedModel> closed)
+    private LoadedModel(InferenceSession session, ModelBundle bundle, ModelInfo info, ModelSignature signature, PreprocessingSpec preprocessing, SemaphoreSlim runSlots, CpuWorkers cpu, Action<LoadedModel> closed)
     {
+        Preprocessing = preprocessing;
         this.session = session;
         this.runSlots = runSlots;
         this.cpu = cpu;
@@ -45,7 +46,8 @@ internal sealed class LoadedModel : IModelSession
 
     public ModelSignature Signature { get; }
 
-    public PreprocessingSpec Preprocessing => Bundle.Preprocessing;
+    /// <summary>The bundle's preprocessing fitted to the ONNX input (<see cref="ModelInput"/>).</summary>
+    public PreprocessingSpec Preprocessing { get; }
 
     public int ClassCount => Bundle.Labels.Count;
 
@@ -53,7 +55,7 @@ internal sealed class LoadedModel : IModelSession
     public Action Release { get; }
 
     /// <summary>
-    /// Checks that the session takes one image tensor of the bundle's preprocessing shape and gives
+    /// Fits the bundle's preprocessing to the session's one image input (<see cref="ModelInput"/>), checks that it gives
     /// one score per label, so a wrong model or label file is refused at load, not per request.
     /// The new model holds the classifier's reference.
     /// </summary>
@@ -63,15 +65,8 @@ internal sealed class LoadedModel : IModelSession
     {
         var (inputName, input) = session.InputMetadata.Single();
         var (outputName, output) = session.OutputMetadata.First();
-        var expected = bundle.Preprocessing.TensorShape(1);
+        var preprocessing = ModelInput.Fit(bundle, inputName, input);
         var dims = input.Dimensions;
-        var channelAxis = bundle.Preprocessing.Layout == TensorLayout.Nhwc ? 3 : 1;
-        if (input.ElementType != typeof(float) || dims.Length != expected.Length || dims[channelAxis] != expected[channelAxis]
-            || Enumerable.Range(1, expected.Length - 1).Any(axis => dims[axis] > 0 && dims[axis] != expected[axis]))
-        {
-            throw new ModelUnavailableException(ModelMetrics.Outcomes.InvalidModel,
-                $"{bundle.ModelPath}: input '{inputName}' is [{string.Join(',', dims)}] {input.ElementType.Name}; a float [N,{string.Join(',', expected.Skip(1))}] image tensor is needed.");
-        }
 
         var classes = output.Dimensions[^1];
         if (output.ElementType != typeof(float) || output.Dimensions.Length != 2 || classes != bundle.Labels.Count)
@@ -81,7 +76,7 @@ internal sealed class LoadedModel : IModelSession
         }
 
         var signature = new ModelSignature(inputName, [.. dims.Select(d => (long)d)], outputName, [.. output.Dimensions.Select(d => (long)d)]);
-        return new LoadedModel(session, bundle, info, signature, runSlots, cpu, closed);
+        return new LoadedModel(session, bundle, info, signature, preprocessing, runSlots, cpu, closed);
     }
 
     /// <summary>A new reference, or false when the session is already closing (the caller reads the current model again).</summary>

@@ -9,10 +9,18 @@ namespace ImageClassifier.Inference;
 /// <param name="Labels">One label per output class, in output order.</param>
 /// <param name="Preprocessing">How an image becomes the input tensor.</param>
 /// <param name="Version">The registry's version, for a model from a registry.</param>
+/// <param name="Stated">Which parts of <paramref name="Preprocessing"/> its source stated; the rest gives way to the ONNX input.</param>
+/// <param name="PreprocessingSource">Where the preprocessing came from, for the load log and errors.</param>
 public sealed record ModelBundle(
     string Name,
     string ModelPath,
     string? ExpectedSha256,
     IReadOnlyList<ModelLabel> Labels,
     PreprocessingSpec Preprocessing,
-    string? Version = null);
+    string? Version = null,
+    StatedPreprocessing Stated = StatedPreprocessing.None,
+    string PreprocessingSource = ModelBundle.AssumedPreprocessing)
+{
+    /// <summary>The <see cref="PreprocessingSource"/> of a bundle whose source stated none.</summary>
+    public const string AssumedPreprocessing = "assumed from the input's shape";
+}

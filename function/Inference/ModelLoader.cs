@@ -40,8 +40,14 @@ public sealed class ModelLoader(
 
             classifier.Serve(model, heldUntilRetired: null);
             metrics.RecordRefresh(ModelMetrics.Outcomes.Loaded);
-            logger.LogInformation("Model {Model} version {Version} (sha256 {Sha256}, {Classes} classes) loaded from {Path}",
-                model.Model.Name, model.Model.Version ?? "(none)", model.Model.Sha256, model.ClassCount, bundle.ModelPath);
+            if (bundle.PreprocessingSource == ModelBundle.AssumedPreprocessing)
+            {
+                logger.LogWarning("Model {Model} states no preprocessing: assumed from its input's shape with ImageNet's numbers ({Preprocessing})",
+                    model.Model.Name, model.Preprocessing.Describe());
+            }
+
+            logger.LogInformation("Model {Model} version {Version} (sha256 {Sha256}, {Classes} classes) loaded from {Path}, preprocessing from {PreprocessingSource}: {Preprocessing}",
+                model.Model.Name, model.Model.Version ?? "(none)", model.Model.Sha256, model.ClassCount, bundle.ModelPath, bundle.PreprocessingSource, model.Preprocessing.Describe());
             loaded.TrySetResult();
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

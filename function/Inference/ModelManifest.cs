@@ -45,6 +45,13 @@ public sealed record ModelManifest(
 
         public PadAnchor? PadAnchor { get; init; }
 
+        /// <summary>Which fields are present, so the ONNX input gives way to them rather than they to it.</summary>
+        public StatedPreprocessing Stated =>
+            (CropSize is not null || Width is not null || Height is not null ? StatedPreprocessing.Size : StatedPreprocessing.None)
+            | (Layout is not null ? StatedPreprocessing.Layout : StatedPreprocessing.None)
+            | (Channels is not null ? StatedPreprocessing.Channels : StatedPreprocessing.None)
+            | (ResizeShorterSide is not null ? StatedPreprocessing.ResizeShorterSide : StatedPreprocessing.None);
+
         /// <exception cref="InvalidOperationException">The fields do not make a valid spec.</exception>
         public PreprocessingSpec ToSpec()
         {

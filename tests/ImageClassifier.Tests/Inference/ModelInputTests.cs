@@ -1,0 +1,86 @@
+using ImageClassifier.Imaging;
+using ImageClassifier.Inference;
+using ImageClassifier.Tests.Harness;
+using Microsoft.Extensions.Options;
+
+namespace ImageClassifier.Tests.Inference;
+
+/// <summary>
+/// The layout and size come from the ONNX input itself, on the community models: a tf2onnx
+/// Keras model is NHWC, a grey one has one channel, PaddleOCR's dynamic height and width take
+/// the preprocessing's size, and a stated size the graph contradicts is refused naming both.
+/// </summary>
+public sealed class ModelInputTests : IDisposable
+{
+    private readonly string directory = Directory.CreateTempSubdirectory("ic-input-").FullName;
+    private readonly OnnxClassifier classifier;
+
+    public ModelInputTests() => classifier = new OnnxClassifier(Options.Create(new InferenceOptions { OptimizedModelDirectory = directory }), TestCpuWorkers.Shared);
+
+    public void Dispose()
+    {
+        classifier.Dispose();
+        Directory.Delete(directory, recursive: true);
+    }
+
+    [Theory]
+    [InlineData("keras-cifar10-cnn", "cifar10_model.onnx", TensorLayout.Nhwc, ChannelOrder.Rgb, 32, 32)]
+    [InlineData("keras-fer2013-mini-xception", "fer2013_mini_XCEPTION.onnx", TensorLayout.Nhwc, ChannelOrder.Grey, 48, 48)]
+    [InlineData("mobilenet", "", TensorLayout.Nchw, ChannelOrder.Rgb, 224, 224)]
+    public async Task The_layout_channels_and_size_of_an_unstated_preprocessing_come_from_the_graph(
+        string model, string file, TensorLayout layout, ChannelOrder channels, int height, int width)
+    {
+        var path = file.Length == 0 ? SharedModels.MobileNet : SharedModels.CommunityFile(model, file);
+        var labels = file.Length == 0 ? 1000 : (await File.ReadAllLinesAsync(SharedModels.CommunityFile(model, "labels.txt"))).Count(line => line.Length > 0);
+        var loaded = await classifier.OpenAsync(Bundle(path, labels, PreprocessingSpec.ImageNet), CancellationToken.None);
+        try
+        {
+            var spec = loaded.Preprocessing;
+            Assert.Equal((layout, channels, height, width), (spec.Layout, spec.Channels, spec.Height, spec.Width));
+            Assert.Equal(spec.ChannelCount, spec.Mean.Length);
+            Assert.True(spec.ResizeShorterSide >= Math.Max(height, width));
+
+            var predictions = await loaded.ClassifyAsync(new float[spec.TensorLength], labels, CancellationToken.None);
+            Assert.Equal(labels, predictions.Count);
+        }
+        finally
+        {
+            loaded.Release();
+        }
+    }
+
+    [Fact]
+    public async Task Dynamic_height_and_width_take_the_stated_size()
+    {
+        var stated = PreprocessingSpec.ImageNet with { Resize = ResizeMode.Pad, Height = 48, Width = 192, Channels = ChannelOrder.Bgr };
+        var loaded = await classifier.OpenAsync(
+            Bundle(SharedModels.CommunityFile("paddleocr-textline-cls-v2", "ch_ppocr_mobile_v2.0_cls_infer.onnx"), 2, stated) with { Stated = StatedPreprocessing.Size | StatedPreprocessing.Channels },
+            CancellationToken.None);
+        try
+        {
+            var spec = loaded.Preprocessing;
+            Assert.Equal((TensorLayout.Nchw, ChannelOrder.Bgr, 48, 192), (spec.Layout, spec.Channels, spec.Height, spec.Width));
+            Assert.Equal([-1L, 3, -1, -1], loaded.Signature.InputShape);
+        }
+        finally
+        {
+            loaded.Release();
+        }
+    }
+
+    [Fact]
+    public async Task A_stated_size_the_graph_contradicts_is_refused_naming_both()
+    {
+        var bundle = Bundle(SharedModels.CommunityFile("keras-cifar10-cnn", "cifar10_model.onnx"), 10, PreprocessingSpec.ImageNet)
+            with { Stated = StatedPreprocessing.Size, PreprocessingSource = "MLmodel" };
+
+        var error = await Assert.ThrowsAsync<ModelUnavailableException>(() => classifier.OpenAsync(bundle, CancellationToken.None));
+
+        Assert.Equal(ModelMetrics.Outcomes.InvalidModel, error.Outcome);
+        Assert.Contains("32x32 (height x width), but its preprocessing (MLmodel) says 224x224", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, classifier.OpenSessions);
+    }
+
+    private static ModelBundle Bundle(string path, int classes, PreprocessingSpec spec) =>
+        new(Path.GetFileNameWithoutExtension(path), path, null, [.. Enumerable.Range(0, classes).Select(i => ModelLabel.Parse($"class {i}"))], spec);
+}
