@@ -72,7 +72,8 @@ public sealed class ModelInputTests : IDisposable
     public async Task A_stated_size_the_graph_contradicts_is_refused_naming_both()
     {
         var bundle = Bundle(SharedModels.CommunityFile("keras-cifar10-cnn", "cifar10_model.onnx"), 10, PreprocessingSpec.ImageNet)
-            with { Stated = StatedPreprocessing.Size, PreprocessingSource = "MLmodel" };
+            with
+        { Stated = StatedPreprocessing.Size, PreprocessingSource = "MLmodel" };
 
         var error = await Assert.ThrowsAsync<ModelUnavailableException>(() => classifier.OpenAsync(bundle, CancellationToken.None));
 
