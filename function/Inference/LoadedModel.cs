@@ -28,6 +28,7 @@ internal sealed class LoadedModel : IModelSession
     private LoadedModel(InferenceSession session, ModelBundle bundle, ModelInfo info, ModelSignature signature, PreprocessingSpec preprocessing, SemaphoreSlim runSlots, CpuWorkers cpu, Action<LoadedModel> closed)
     {
         Preprocessing = preprocessing;
+        Output = bundle.Output ?? ModelOutput.Logits;
         this.session = session;
         this.runSlots = runSlots;
         this.cpu = cpu;
@@ -50,6 +51,12 @@ internal sealed class LoadedModel : IModelSession
     public PreprocessingSpec Preprocessing { get; }
 
     public int ClassCount => Bundle.Labels.Count;
+
+    /// <summary>
+    /// Whether a request's scores get a softmax: what the bundle states until the load check
+    /// decides (<see cref="ModelOutputCheck"/>), before the model serves, so never applied twice.
+    /// </summary>
+    public ModelOutput Output { get; private set; }
 
     /// <summary>Lets go of one reference (cached, so a lease allocates no delegate).</summary>
     public Action Release { get; }
@@ -78,6 +85,9 @@ internal sealed class LoadedModel : IModelSession
         var signature = new ModelSignature(inputName, [.. dims.Select(d => (long)d)], outputName, [.. output.Dimensions.Select(d => (long)d)]);
         return new LoadedModel(session, bundle, info, signature, preprocessing, runSlots, cpu, closed);
     }
+
+    /// <summary>What the load check found the output to be; set before the model serves (the swap publishes it).</summary>
+    public void ServeOutputAs(ModelOutput output) => Output = output;
 
     /// <summary>A new reference, or false when the session is already closing (the caller reads the current model again).</summary>
     public bool TryAddReference()
@@ -119,7 +129,11 @@ internal sealed class LoadedModel : IModelSession
         {
             var scores = probabilities.AsMemory(0, classes);
             await RunInSlotAsync(tensor, 1, scores, cancellationToken);
-            Softmax.Apply(scores.Span);
+            if (Output == ModelOutput.Logits)
+            {
+                Softmax.Apply(scores.Span);
+            }
+
             return TopK.Select(scores.Span, Bundle.Labels, topK);
         }
         finally

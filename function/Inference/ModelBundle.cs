@@ -11,6 +11,7 @@ namespace ImageClassifier.Inference;
 /// <param name="Version">The registry's version, for a model from a registry.</param>
 /// <param name="Stated">Which parts of <paramref name="Preprocessing"/> its source stated; the rest gives way to the ONNX input.</param>
 /// <param name="PreprocessingSource">Where the preprocessing came from, for the load log and errors.</param>
+/// <param name="Output">What the model's output is, when its source states it; else the load check decides.</param>
 public sealed record ModelBundle(
     string Name,
     string ModelPath,
@@ -19,7 +20,8 @@ public sealed record ModelBundle(
     PreprocessingSpec Preprocessing,
     string? Version = null,
     StatedPreprocessing Stated = StatedPreprocessing.None,
-    string PreprocessingSource = ModelBundle.AssumedPreprocessing)
+    string PreprocessingSource = ModelBundle.AssumedPreprocessing,
+    ModelOutput? Output = null)
 {
     /// <summary>The <see cref="PreprocessingSource"/> of a bundle whose source stated none.</summary>
     public const string AssumedPreprocessing = "assumed from the input's shape";

@@ -46,6 +46,7 @@ public sealed class ModelBundleResolver(IOptions<InferenceOptions> options, IEnu
             {
                 Stated = stated,
                 PreprocessingSource = statedBy,
+                Output = manifest?.Preprocessing.Output,
             };
         }
 
@@ -64,6 +65,7 @@ public sealed class ModelBundleResolver(IOptions<InferenceOptions> options, IEnu
         {
             Stated = stated,
             PreprocessingSource = statedBy,
+            Output = manifest.Preprocessing.Output,
         };
     }
 

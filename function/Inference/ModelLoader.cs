@@ -30,7 +30,7 @@ public sealed class ModelLoader(
             var model = await classifier.OpenAsync(bundle, stoppingToken);
             try
             {
-                await check.VerifyAsync(model, stoppingToken);
+                model.ServeOutputAs(await check.VerifyAsync(model, bundle.Output, stoppingToken));
             }
             catch
             {
@@ -46,8 +46,8 @@ public sealed class ModelLoader(
                     model.Model.Name, model.Preprocessing.Describe());
             }
 
-            logger.LogInformation("Model {Model} version {Version} (sha256 {Sha256}, {Classes} classes) loaded from {Path}, preprocessing from {PreprocessingSource}: {Preprocessing}",
-                model.Model.Name, model.Model.Version ?? "(none)", model.Model.Sha256, model.ClassCount, bundle.ModelPath, bundle.PreprocessingSource, model.Preprocessing.Describe());
+            logger.LogInformation("Model {Model} version {Version} (sha256 {Sha256}, {Classes} classes, {Output}) loaded from {Path}, preprocessing from {PreprocessingSource}: {Preprocessing}",
+                model.Model.Name, model.Model.Version ?? "(none)", model.Model.Sha256, model.ClassCount, model.Output, bundle.ModelPath, bundle.PreprocessingSource, model.Preprocessing.Describe());
             loaded.TrySetResult();
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -45,6 +45,9 @@ public sealed record ModelManifest(
 
         public PadAnchor? PadAnchor { get; init; }
 
+        /// <summary>What the model's output is; absent, the load check decides.</summary>
+        public ModelOutput? Output { get; init; }
+
         /// <summary>Which fields are present, so the ONNX input gives way to them rather than they to it.</summary>
         public StatedPreprocessing Stated =>
             (CropSize is not null || Width is not null || Height is not null ? StatedPreprocessing.Size : StatedPreprocessing.None)

@@ -130,7 +130,7 @@ public sealed class ModelRefresher(
         try
         {
             candidate = await classifier.OpenAsync(bundle, cancellationToken);
-            await check.VerifyAsync(candidate, cancellationToken);
+            candidate.ServeOutputAs(await check.VerifyAsync(candidate, bundle.Output, cancellationToken));
         }
         catch
         {

@@ -82,6 +82,46 @@ public sealed class ModelInputTests : IDisposable
         Assert.Equal(0, classifier.OpenSessions);
     }
 
+    [Theory]
+    [InlineData(null, ModelOutput.Probabilities)]
+    [InlineData(ModelOutput.Probabilities, ModelOutput.Probabilities)]
+    public async Task A_graph_that_ends_in_a_softmax_is_served_its_own_probabilities_without_a_second_softmax(ModelOutput? stated, ModelOutput decided)
+    {
+        var loaded = await classifier.OpenAsync(
+            Bundle(SharedModels.CommunityFile("keras-cifar10-cnn", "cifar10_model.onnx"), 10, PreprocessingSpec.ImageNet) with { Output = stated },
+            CancellationToken.None);
+        try
+        {
+            var output = await new ModelOutputCheck(new TensorWriter()).VerifyAsync(loaded, stated, CancellationToken.None);
+            loaded.ServeOutputAs(output);
+            var tensor = Enumerable.Range(0, loaded.Preprocessing.TensorLength).Select(i => (i % 7) / 7f).ToArray();
+
+            var raw = await loaded.InferLogitsAsync(tensor, 1, CancellationToken.None);
+            var predictions = await loaded.ClassifyAsync(tensor, 10, CancellationToken.None);
+
+            Assert.Equal(decided, output);
+            Assert.All(predictions, prediction => Assert.Equal(raw[prediction.Index], prediction.Probability, 6));
+        }
+        finally
+        {
+            loaded.Release();
+        }
+    }
+
+    [Fact]
+    public async Task A_logits_model_is_found_to_be_one_and_gets_its_softmax()
+    {
+        var loaded = await classifier.OpenAsync(Bundle(SharedModels.MobileNet, 1000, PreprocessingSpec.ImageNet), CancellationToken.None);
+        try
+        {
+            Assert.Equal(ModelOutput.Logits, await new ModelOutputCheck(new TensorWriter()).VerifyAsync(loaded, CancellationToken.None));
+        }
+        finally
+        {
+            loaded.Release();
+        }
+    }
+
     private static ModelBundle Bundle(string path, int classes, PreprocessingSpec spec) =>
         new(Path.GetFileNameWithoutExtension(path), path, null, [.. Enumerable.Range(0, classes).Select(i => ModelLabel.Parse($"class {i}"))], spec);
 }
