@@ -62,7 +62,7 @@ internal sealed class LoadedModel : IModelSession
     public Action Release { get; }
 
     /// <summary>
-    /// Fits the bundle's preprocessing to the session's one image input (<see cref="ModelInput"/>), checks that it gives
+    /// Takes the preprocessing the ONNX file states, if it does (<see cref="PreprocessingFormat"/>), fits it to the session's one image input (<see cref="ModelInput"/>), checks that it gives
     /// one score per label, so a wrong model or label file is refused at load, not per request.
     /// The new model holds the classifier's reference.
     /// </summary>
@@ -70,6 +70,7 @@ internal sealed class LoadedModel : IModelSession
     public static LoadedModel Create(
         InferenceSession session, ModelBundle bundle, ModelInfo info, SemaphoreSlim runSlots, CpuWorkers cpu, Action<LoadedModel> closed)
     {
+        bundle = PreprocessingFormat.FromOnnxMetadata(bundle, session.ModelMetadata.CustomMetadataMap);
         var (inputName, input) = session.InputMetadata.Single();
         var (outputName, output) = session.OutputMetadata.First();
         var preprocessing = ModelInput.Fit(bundle, inputName, input);

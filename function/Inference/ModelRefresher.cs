@@ -130,7 +130,7 @@ public sealed class ModelRefresher(
         try
         {
             candidate = await classifier.OpenAsync(bundle, cancellationToken);
-            candidate.ServeOutputAs(await check.VerifyAsync(candidate, bundle.Output, cancellationToken));
+            candidate.ServeOutputAs(await check.VerifyAsync(candidate, candidate.Bundle.Output, cancellationToken));
         }
         catch
         {
@@ -152,7 +152,7 @@ public sealed class ModelRefresher(
         source.KeepOnly(serving.Version is { } previous ? [version, previous] : [version]);
         logger.LogInformation(
             "Model {Model} version {Version} (sha256 {Sha256}, preprocessing from {PreprocessingSource}: {Preprocessing}) serves from now on, loaded and checked in {Elapsed}; version {Previous} (sha256 {PreviousSha256}) closes after its last request",
-            candidate.Model.Name, candidate.Model.Version, candidate.Model.Sha256, bundle.PreprocessingSource, candidate.Preprocessing.Describe(), timeProvider.GetElapsedTime(started),
+            candidate.Model.Name, candidate.Model.Version, candidate.Model.Sha256, candidate.Bundle.PreprocessingSource, candidate.Preprocessing.Describe(), timeProvider.GetElapsedTime(started),
             serving.Version, serving.Sha256);
     }
 
