@@ -122,6 +122,23 @@ public sealed class ModelInputTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task A_swap_to_a_model_with_other_preprocessing_is_atomic_and_each_lease_keeps_its_version_s()
+    {
+        await classifier.LoadAsync(Bundle(SharedModels.MobileNet, 1000, PreprocessingSpec.ImageNet), CancellationToken.None);
+        using var before = classifier.Acquire();
+        var cifar = await classifier.OpenAsync(
+            Bundle(SharedModels.CommunityFile("keras-cifar10-cnn", "cifar10_model.onnx"), 10, PreprocessingSpec.ImageNet), CancellationToken.None);
+
+        classifier.Serve(cifar, heldUntilRetired: null);
+        using var after = classifier.Acquire();
+
+        Assert.Equal((224, TensorLayout.Nchw, 1000), (before.Preprocessing.Width, before.Preprocessing.Layout, before.ClassCount));
+        Assert.Equal((32, TensorLayout.Nhwc, 10), (after.Preprocessing.Width, after.Preprocessing.Layout, after.ClassCount));
+        Assert.Equal(3, (await before.ClassifyAsync(new float[before.Preprocessing.TensorLength], 3, CancellationToken.None)).Count);
+        Assert.Equal(3, (await after.ClassifyAsync(new float[after.Preprocessing.TensorLength], 3, CancellationToken.None)).Count);
+    }
+
     private static ModelBundle Bundle(string path, int classes, PreprocessingSpec spec) =>
         new(Path.GetFileNameWithoutExtension(path), path, null, [.. Enumerable.Range(0, classes).Select(i => ModelLabel.Parse($"class {i}"))], spec);
 }
