@@ -73,6 +73,10 @@ internal sealed class LoadedModel : IModelSession
         bundle = PreprocessingFormat.FromOnnxMetadata(bundle, session.ModelMetadata.CustomMetadataMap);
         var (inputName, input) = session.InputMetadata.Single();
         var (outputName, output) = session.OutputMetadata.First();
+        if (output.Dimensions is [_, > 0 and var outputs])
+        {
+            bundle = ModelLabels.FromOnnxMetadata(bundle, session.ModelMetadata.CustomMetadataMap, outputs);
+        }
         var preprocessing = ModelInput.Fit(bundle, inputName, input);
         var dims = input.Dimensions;
 

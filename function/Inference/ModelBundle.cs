@@ -12,6 +12,7 @@ namespace ImageClassifier.Inference;
 /// <param name="Stated">Which parts of <paramref name="Preprocessing"/> its source stated; the rest gives way to the ONNX input.</param>
 /// <param name="PreprocessingSource">Where the preprocessing came from, for the load log and errors.</param>
 /// <param name="Output">What the model's output is, when its source states it; else the load check decides.</param>
+/// <param name="LabelsAssumed">True when <paramref name="Labels"/> are the bundled ImageNet ones only because the source carried none: the ONNX file's own labels, or class numbers, replace them when they do not fit.</param>
 public sealed record ModelBundle(
     string Name,
     string ModelPath,
@@ -21,7 +22,8 @@ public sealed record ModelBundle(
     string? Version = null,
     StatedPreprocessing Stated = StatedPreprocessing.None,
     string PreprocessingSource = ModelBundle.AssumedPreprocessing,
-    ModelOutput? Output = null)
+    ModelOutput? Output = null,
+    bool LabelsAssumed = false)
 {
     /// <summary>The <see cref="PreprocessingSource"/> of a bundle whose source stated none.</summary>
     public const string AssumedPreprocessing = "assumed from the input's shape";

@@ -79,7 +79,8 @@ public sealed class ModelBundleResolver(IOptions<InferenceOptions> options, IEnu
         var manifest = await ReadManifestAsync(cancellationToken);
         var labels = sourced.LabelsPath ?? options.Value.LabelsPath ?? BundledPath(manifest?.Labels.File, "LABELS_PATH");
         return new ModelBundle(sourced.Name, sourced.ModelPath, sourced.Sha256,
-            await ReadLabelsAsync(labels, cancellationToken), PreprocessingSpec.ImageNet, sourced.Version);
+            await ReadLabelsAsync(labels, cancellationToken), PreprocessingSpec.ImageNet, sourced.Version,
+            LabelsAssumed: sourced.LabelsPath is null && options.Value.LabelsPath is null);
     }
 
     /// <summary>The source the settings ask for, or null when the model is bundled or MODEL_PATH's.</summary>

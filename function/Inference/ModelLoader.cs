@@ -40,6 +40,11 @@ public sealed class ModelLoader(
 
             classifier.Serve(model, heldUntilRetired: null);
             metrics.RecordRefresh(ModelMetrics.Outcomes.Loaded);
+            if (model.Bundle.LabelsAssumed && model.ClassCount != 1000)
+            {
+                logger.LogWarning("Model {Model} carries no labels: its {Classes} classes are named class 0, class 1, …", model.Model.Name, model.ClassCount);
+            }
+
             if (model.Bundle.PreprocessingSource == ModelBundle.AssumedPreprocessing)
             {
                 logger.LogWarning("Model {Model} states no preprocessing: assumed from its input's shape with ImageNet's numbers ({Preprocessing})",

@@ -96,4 +96,5 @@ public sealed record ModelManifest(
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, UseStringEnumConverter = true)]
 [JsonSerializable(typeof(ModelManifest))]
 [JsonSerializable(typeof(ModelManifest.PreprocessingSection))]
+[JsonSerializable(typeof(string[]))]
 internal sealed partial class ModelManifestJsonContext : JsonSerializerContext;

@@ -139,6 +139,23 @@ public sealed class ModelInputTests : IDisposable
         Assert.Equal(3, (await after.ClassifyAsync(new float[after.Preprocessing.TensorLength], 3, CancellationToken.None)).Count);
     }
 
+    [Fact]
+    public async Task A_registered_model_without_labels_of_its_own_gets_class_numbers_when_the_default_labels_do_not_fit()
+    {
+        var bundle = Bundle(SharedModels.CommunityFile("keras-cifar10-cnn", "cifar10_model.onnx"), 1000, PreprocessingSpec.ImageNet) with { LabelsAssumed = true };
+
+        var loaded = await classifier.OpenAsync(bundle, CancellationToken.None);
+        try
+        {
+            Assert.Equal(10, loaded.ClassCount);
+            Assert.Equal(["class 0", "class 9"], new[] { loaded.Bundle.Labels[0].Name, loaded.Bundle.Labels[9].Name });
+        }
+        finally
+        {
+            loaded.Release();
+        }
+    }
+
     private static ModelBundle Bundle(string path, int classes, PreprocessingSpec spec) =>
         new(Path.GetFileNameWithoutExtension(path), path, null, [.. Enumerable.Range(0, classes).Select(i => ModelLabel.Parse($"class {i}"))], spec);
 }

@@ -111,6 +111,25 @@ public sealed class CommunityModelServingTests : IAsyncLifetime
         Assert.Equal(["0", "180"], answers);
     }
 
+    [Fact]
+    public async Task Labels_in_the_ONNX_file_s_metadata_props_name_the_classes_of_a_model_registered_without_a_labels_file()
+    {
+        var onnx = WithMetadata(await File.ReadAllBytesAsync(SharedModels.CommunityFile(Cifar, "cifar10_model.onnx")), "preprocessing",
+            """{"resize": "stretch", "size": 32, "mean": [0, 0, 0], "std": [1, 1, 1]}""");
+        var labels = File.ReadAllLines(SharedModels.CommunityFile(Cifar, "labels.txt")).Where(line => line.Length > 0).Select(line => $"cifar {line}");
+        onnx = WithMetadata(onnx, "labels", System.Text.Json.JsonSerializer.Serialize(labels.ToArray()));
+        mlflow.RegisterModelVersion(Cifar, "1", new Dictionary<string, byte[]> { ["model.onnx"] = onnx }, "champion");
+        await using var app = new FunctionApp(new Dictionary<string, string?>
+        {
+            ["MLFLOW_TRACKING_URI"] = mlflow.BaseAddress.AbsoluteUri,
+            ["MODEL_URI"] = $"models:/{Cifar}@champion",
+            ["MODEL_CACHE_DIR"] = cache,
+        });
+        var client = await app.CreateReadyClientAsync();
+
+        Assert.Equal("cifar automobile", await Top1Async(client, await File.ReadAllBytesAsync(SharedModels.CommunityFile(Cifar, "sample_car.jpg"))));
+    }
+
     /// <summary>Registers the model, its labels and <paramref name="preprocessing"/> in its metadata_props as version 1, alias champion.</summary>
     private async Task<FunctionApp> ServeAsync(string model, string file, string preprocessing)
     {
