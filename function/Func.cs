@@ -24,7 +24,8 @@ public sealed class Func(
     {
         // The whole request runs on the model serving as it starts, even if another is swapped in meanwhile.
         using var model = classifier.Acquire();
-        var topK = request.TopK ?? options.Value.TopK;
+        // TOP_K is a default for any model; a model with fewer classes gives all of them.
+        var topK = request.TopK ?? Math.Min(options.Value.TopK, model.ClassCount);
         if (topK < 1 || topK > model.ClassCount)
         {
             throw Problems.InvalidTopK.Failure($"topK must be between 1 and {model.ClassCount}.");

@@ -87,6 +87,10 @@ public sealed record PreprocessingSpec
         ? [batch, Height, Width, ChannelCount]
         : [batch, ChannelCount, Height, Width];
 
+    /// <summary>One line for logs: size, layout, channels, resize and the normalisation.</summary>
+    public string Describe() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"{Width}x{Height} {Layout} {Channels} {Resize} {Resample}, scale [{Numbers(Scale)}] mean [{Numbers(Mean)}] std [{Numbers(Std)}]");
+
     /// <summary>The scale of output channel <paramref name="channel"/>.</summary>
     public float ScaleOf(int channel) => Scale.Length == 1 ? Scale[0] : Scale[channel];
 
@@ -193,6 +197,9 @@ public sealed record PreprocessingSpec
             }
         }
     }
+
+    private static string Numbers(float[] values) =>
+        string.Join(',', values.Select(value => value.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
     private static ArgumentException Invalid(string message) => new($"Invalid preprocessing: {message}");
 

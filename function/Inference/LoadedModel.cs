@@ -25,8 +25,10 @@ internal sealed class LoadedModel : IModelSession
     private int references = 1;
     private IDisposable? heldUntilClosed;
 
-    private LoadedModel(InferenceSession session, ModelBundle bundle, ModelInfo info, ModelSignature signature, SemaphoreSlim runSlots, CpuWorkers cpu, Action<LoadedModel> closed)
+    private LoadedModel(InferenceSession session, ModelBundle bundle, ModelInfo info, ModelSignature signature, PreprocessingSpec preprocessing, SemaphoreSlim runSlots, CpuWorkers cpu, Action<LoadedModel> closed)
     {
+        Preprocessing = preprocessing;
+        Output = bundle.Output ?? ModelOutput.Logits;
         this.session = session;
         this.runSlots = runSlots;
         this.cpu = cpu;
@@ -45,15 +47,22 @@ internal sealed class LoadedModel : IModelSession
 
     public ModelSignature Signature { get; }
 
-    public PreprocessingSpec Preprocessing => Bundle.Preprocessing;
+    /// <summary>The bundle's preprocessing fitted to the ONNX input (<see cref="ModelInput"/>).</summary>
+    public PreprocessingSpec Preprocessing { get; }
 
     public int ClassCount => Bundle.Labels.Count;
+
+    /// <summary>
+    /// Whether a request's scores get a softmax: what the bundle states until the load check
+    /// decides (<see cref="ModelOutputCheck"/>), before the model serves, so never applied twice.
+    /// </summary>
+    public ModelOutput Output { get; private set; }
 
     /// <summary>Lets go of one reference (cached, so a lease allocates no delegate).</summary>
     public Action Release { get; }
 
     /// <summary>
-    /// Checks that the session takes one image tensor of the bundle's preprocessing shape and gives
+    /// Takes the preprocessing the ONNX file states, if it does (<see cref="PreprocessingFormat"/>), fits it to the session's one image input (<see cref="ModelInput"/>), checks that it gives
     /// one score per label, so a wrong model or label file is refused at load, not per request.
     /// The new model holds the classifier's reference.
     /// </summary>
@@ -61,17 +70,15 @@ internal sealed class LoadedModel : IModelSession
     public static LoadedModel Create(
         InferenceSession session, ModelBundle bundle, ModelInfo info, SemaphoreSlim runSlots, CpuWorkers cpu, Action<LoadedModel> closed)
     {
+        bundle = PreprocessingFormat.FromOnnxMetadata(bundle, session.ModelMetadata.CustomMetadataMap);
         var (inputName, input) = session.InputMetadata.Single();
         var (outputName, output) = session.OutputMetadata.First();
-        var expected = bundle.Preprocessing.TensorShape(1);
-        var dims = input.Dimensions;
-        var channelAxis = bundle.Preprocessing.Layout == TensorLayout.Nhwc ? 3 : 1;
-        if (input.ElementType != typeof(float) || dims.Length != expected.Length || dims[channelAxis] != expected[channelAxis]
-            || Enumerable.Range(1, expected.Length - 1).Any(axis => dims[axis] > 0 && dims[axis] != expected[axis]))
+        if (output.Dimensions is [_, > 0 and var outputs])
         {
-            throw new ModelUnavailableException(ModelMetrics.Outcomes.InvalidModel,
-                $"{bundle.ModelPath}: input '{inputName}' is [{string.Join(',', dims)}] {input.ElementType.Name}; a float [N,{string.Join(',', expected.Skip(1))}] image tensor is needed.");
+            bundle = ModelLabels.FromOnnxMetadata(bundle, session.ModelMetadata.CustomMetadataMap, outputs);
         }
+        var preprocessing = ModelInput.Fit(bundle, inputName, input);
+        var dims = input.Dimensions;
 
         var classes = output.Dimensions[^1];
         if (output.ElementType != typeof(float) || output.Dimensions.Length != 2 || classes != bundle.Labels.Count)
@@ -81,8 +88,11 @@ internal sealed class LoadedModel : IModelSession
         }
 
         var signature = new ModelSignature(inputName, [.. dims.Select(d => (long)d)], outputName, [.. output.Dimensions.Select(d => (long)d)]);
-        return new LoadedModel(session, bundle, info, signature, runSlots, cpu, closed);
+        return new LoadedModel(session, bundle, info, signature, preprocessing, runSlots, cpu, closed);
     }
+
+    /// <summary>What the load check found the output to be; set before the model serves (the swap publishes it).</summary>
+    public void ServeOutputAs(ModelOutput output) => Output = output;
 
     /// <summary>A new reference, or false when the session is already closing (the caller reads the current model again).</summary>
     public bool TryAddReference()
@@ -124,7 +134,11 @@ internal sealed class LoadedModel : IModelSession
         {
             var scores = probabilities.AsMemory(0, classes);
             await RunInSlotAsync(tensor, 1, scores, cancellationToken);
-            Softmax.Apply(scores.Span);
+            if (Output == ModelOutput.Logits)
+            {
+                Softmax.Apply(scores.Span);
+            }
+
             return TopK.Select(scores.Span, Bundle.Labels, topK);
         }
         finally

@@ -17,11 +17,16 @@ public sealed class ModelBundleResolver(IOptions<InferenceOptions> options, IEnu
     /// <summary>A labels file is at most a mebibyte: 1000 classes take about 30 KiB.</summary>
     public const int MaxLabelsBytes = 1024 * 1024;
 
+    /// <summary>The <see cref="ModelBundle.PreprocessingSource"/> of model.json's preprocessing.</summary>
+    public const string ManifestSource = "model.json";
+
     public async Task<ModelBundle> ResolveAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var manifest = await ReadManifestAsync(cancellationToken);
         var preprocessing = manifest?.Preprocessing.ToSpec() ?? PreprocessingSpec.ImageNet;
+        var stated = manifest?.Preprocessing.Stated ?? StatedPreprocessing.None;
+        var statedBy = manifest is null ? ModelBundle.AssumedPreprocessing : ManifestSource;
 
         if (RequestedSource() is { } source)
         {
@@ -37,7 +42,12 @@ public sealed class ModelBundleResolver(IOptions<InferenceOptions> options, IEnu
                 RequireFile(settings.ModelPath, "MODEL_PATH"),
                 ExpectedSha256: null,
                 await ReadLabelsAsync(labelsPath, cancellationToken),
-                preprocessing);
+                preprocessing)
+            {
+                Stated = stated,
+                PreprocessingSource = statedBy,
+                Output = manifest?.Preprocessing.Output,
+            };
         }
 
         if (manifest is null)
@@ -51,19 +61,26 @@ public sealed class ModelBundleResolver(IOptions<InferenceOptions> options, IEnu
             BundledPath(manifest.Model.File, "MODEL_PATH"),
             manifest.Model.Sha256,
             await ReadLabelsAsync(settings.LabelsPath ?? BundledPath(manifest.Labels.File, "LABELS_PATH"), cancellationToken),
-            preprocessing);
+            preprocessing)
+        {
+            Stated = stated,
+            PreprocessingSource = statedBy,
+            Output = manifest.Preprocessing.Output,
+        };
     }
 
     /// <summary>
-    /// A source's model with its labels (its own, else <c>LABELS_PATH</c>'s or the bundled ones) and
-    /// the bundle's preprocessing, pinned to the SHA-256 the source delivered.
+    /// A source's model with its labels (its own, else <c>LABELS_PATH</c>'s or the bundled ones),
+    /// pinned to the SHA-256 the source delivered. model.json describes the bundled model, not a
+    /// registered one, so the preprocessing is assumed from the model's input.
     /// </summary>
     public async Task<ModelBundle> ResolveAsync(SourcedModel sourced, CancellationToken cancellationToken)
     {
         var manifest = await ReadManifestAsync(cancellationToken);
         var labels = sourced.LabelsPath ?? options.Value.LabelsPath ?? BundledPath(manifest?.Labels.File, "LABELS_PATH");
         return new ModelBundle(sourced.Name, sourced.ModelPath, sourced.Sha256,
-            await ReadLabelsAsync(labels, cancellationToken), manifest?.Preprocessing.ToSpec() ?? PreprocessingSpec.ImageNet, sourced.Version);
+            await ReadLabelsAsync(labels, cancellationToken), PreprocessingSpec.ImageNet, sourced.Version,
+            LabelsAssumed: sourced.LabelsPath is null && options.Value.LabelsPath is null);
     }
 
     /// <summary>The source the settings ask for, or null when the model is bundled or MODEL_PATH's.</summary>

@@ -30,7 +30,7 @@ public sealed class ModelLoader(
             var model = await classifier.OpenAsync(bundle, stoppingToken);
             try
             {
-                await check.VerifyAsync(model, stoppingToken);
+                model.ServeOutputAs(await check.VerifyAsync(model, model.Bundle.Output, stoppingToken));
             }
             catch
             {
@@ -40,8 +40,19 @@ public sealed class ModelLoader(
 
             classifier.Serve(model, heldUntilRetired: null);
             metrics.RecordRefresh(ModelMetrics.Outcomes.Loaded);
-            logger.LogInformation("Model {Model} version {Version} (sha256 {Sha256}, {Classes} classes) loaded from {Path}",
-                model.Model.Name, model.Model.Version ?? "(none)", model.Model.Sha256, model.ClassCount, bundle.ModelPath);
+            if (model.Bundle.LabelsAssumed && model.ClassCount != 1000)
+            {
+                logger.LogWarning("Model {Model} carries no labels: its {Classes} classes are named class 0, class 1, …", model.Model.Name, model.ClassCount);
+            }
+
+            if (model.Bundle.PreprocessingSource == ModelBundle.AssumedPreprocessing)
+            {
+                logger.LogWarning("Model {Model} states no preprocessing: assumed from its input's shape with ImageNet's numbers ({Preprocessing})",
+                    model.Model.Name, model.Preprocessing.Describe());
+            }
+
+            logger.LogInformation("Model {Model} version {Version} (sha256 {Sha256}, {Classes} classes, {Output}) loaded from {Path}, preprocessing from {PreprocessingSource}: {Preprocessing}",
+                model.Model.Name, model.Model.Version ?? "(none)", model.Model.Sha256, model.ClassCount, model.Output, bundle.ModelPath, model.Bundle.PreprocessingSource, model.Preprocessing.Describe());
             loaded.TrySetResult();
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

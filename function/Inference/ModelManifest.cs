@@ -13,9 +13,11 @@ public sealed record ModelManifest(
     public sealed record PinnedFile(string File, Uri Url, string Sha256);
 
     /// <summary>
-    /// The manifest's <c>preprocessing</c>: every field optional, an absent one keeps
-    /// <see cref="PreprocessingSpec.ImageNet"/>'s value. <c>cropSize</c> sets the input's width and
-    /// height at once, <c>width</c> and <c>height</c> each one of them.
+    /// The project's preprocessing format (<see cref="PreprocessingFormat"/>), as model.json's
+    /// <c>preprocessing</c> and wherever else it is found: every field optional, an absent one keeps
+    /// <see cref="PreprocessingSpec.ImageNet"/>'s value. <c>size</c> is <c>[height, width]</c> or
+    /// one number for a square; <c>cropSize</c> (model.json's older name) sets both too, and
+    /// <c>width</c> and <c>height</c> each one of them.
     /// </summary>
     public sealed record PreprocessingSection
     {
@@ -26,6 +28,9 @@ public sealed record ModelManifest(
         public int? ResizeShorterSide { get; init; }
 
         public int? CropSize { get; init; }
+
+        [JsonConverter(typeof(InputSizeConverter))]
+        public int[]? Size { get; init; }
 
         public int? Width { get; init; }
 
@@ -45,8 +50,18 @@ public sealed record ModelManifest(
 
         public PadAnchor? PadAnchor { get; init; }
 
-        /// <exception cref="InvalidOperationException">The fields do not make a valid spec.</exception>
-        public PreprocessingSpec ToSpec()
+        /// <summary>What the model's output is; absent, the load check decides.</summary>
+        public ModelOutput? Output { get; init; }
+
+        /// <summary>Which fields are present, so the ONNX input gives way to them rather than they to it.</summary>
+        public StatedPreprocessing Stated =>
+            (Size is not null || CropSize is not null || Width is not null || Height is not null ? StatedPreprocessing.Size : StatedPreprocessing.None)
+            | (Layout is not null ? StatedPreprocessing.Layout : StatedPreprocessing.None)
+            | (Channels is not null ? StatedPreprocessing.Channels : StatedPreprocessing.None)
+            | (ResizeShorterSide is not null ? StatedPreprocessing.ResizeShorterSide : StatedPreprocessing.None);
+
+        /// <exception cref="InvalidOperationException">The fields do not make a valid spec; the message names <paramref name="source"/>.</exception>
+        public PreprocessingSpec ToSpec(string source = "model.json")
         {
             var defaults = PreprocessingSpec.ImageNet;
             var spec = new PreprocessingSpec
@@ -54,8 +69,8 @@ public sealed record ModelManifest(
                 Resize = Resize ?? defaults.Resize,
                 Resample = Resample ?? defaults.Resample,
                 ResizeShorterSide = ResizeShorterSide ?? defaults.ResizeShorterSide,
-                Width = Width ?? CropSize ?? defaults.Width,
-                Height = Height ?? CropSize ?? defaults.Height,
+                Width = Width ?? Size?[1] ?? CropSize ?? defaults.Width,
+                Height = Height ?? Size?[0] ?? CropSize ?? defaults.Height,
                 Layout = Layout ?? defaults.Layout,
                 Channels = Channels ?? defaults.Channels,
                 Scale = Scale ?? defaults.Scale,
@@ -70,7 +85,7 @@ public sealed record ModelManifest(
             }
             catch (ArgumentException exception)
             {
-                throw new InvalidOperationException($"model.json's preprocessing: {exception.Message}", exception);
+                throw new InvalidOperationException($"{source}'s preprocessing: {exception.Message}", exception);
             }
 
             return spec;
@@ -80,4 +95,6 @@ public sealed record ModelManifest(
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, UseStringEnumConverter = true)]
 [JsonSerializable(typeof(ModelManifest))]
+[JsonSerializable(typeof(ModelManifest.PreprocessingSection))]
+[JsonSerializable(typeof(string[]))]
 internal sealed partial class ModelManifestJsonContext : JsonSerializerContext;

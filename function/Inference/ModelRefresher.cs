@@ -130,7 +130,7 @@ public sealed class ModelRefresher(
         try
         {
             candidate = await classifier.OpenAsync(bundle, cancellationToken);
-            await check.VerifyAsync(candidate, cancellationToken);
+            candidate.ServeOutputAs(await check.VerifyAsync(candidate, candidate.Bundle.Output, cancellationToken));
         }
         catch
         {
@@ -151,8 +151,8 @@ public sealed class ModelRefresher(
         metrics.RecordRefresh(ModelMetrics.Outcomes.Swapped);
         source.KeepOnly(serving.Version is { } previous ? [version, previous] : [version]);
         logger.LogInformation(
-            "Model {Model} version {Version} (sha256 {Sha256}) serves from now on, loaded and checked in {Elapsed}; version {Previous} (sha256 {PreviousSha256}) closes after its last request",
-            candidate.Model.Name, candidate.Model.Version, candidate.Model.Sha256, timeProvider.GetElapsedTime(started),
+            "Model {Model} version {Version} (sha256 {Sha256}, preprocessing from {PreprocessingSource}: {Preprocessing}) serves from now on, loaded and checked in {Elapsed}; version {Previous} (sha256 {PreviousSha256}) closes after its last request",
+            candidate.Model.Name, candidate.Model.Version, candidate.Model.Sha256, candidate.Bundle.PreprocessingSource, candidate.Preprocessing.Describe(), timeProvider.GetElapsedTime(started),
             serving.Version, serving.Sha256);
     }
 

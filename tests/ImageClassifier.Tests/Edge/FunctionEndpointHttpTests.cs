@@ -141,6 +141,19 @@ public sealed class FunctionEndpointHttpTests : FakedFunctionTest
     }
 
     [Fact]
+    public async Task TOP_K_s_default_is_clamped_to_a_model_with_fewer_classes_but_an_explicit_top_k_above_them_is_400()
+    {
+        Function.Classifier.ClassCount = 2;
+
+        using var defaulted = await Client.PostAsync("/", Json($$"""{"url": "{{CatUrl}}"}"""));
+        using var explicitly = await Client.PostAsync("/", Json($$"""{"url": "{{CatUrl}}", "topK": 3}"""));
+
+        var reply = await AssertBinaryReplyAsync(defaulted);
+        Assert.Equal(2, Data(reply).GetProperty("predictions").GetArrayLength());
+        await AssertProblemAsync(explicitly, HttpStatusCode.BadRequest, "invalid-top-k");
+    }
+
+    [Fact]
     public async Task A_failure_of_the_image_host_keeps_its_status()
     {
         Function.Fetcher.Failure = Problems.UpstreamTimeout.Failure("The image host was too slow.");

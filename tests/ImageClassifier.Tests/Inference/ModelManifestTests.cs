@@ -48,7 +48,7 @@ public class ModelManifestTests
     {
         var manifest = Parse(Manifest("""{"cropSize": 300}"""));
 
-        var failure = Assert.Throws<InvalidOperationException>(manifest.Preprocessing.ToSpec);
+        var failure = Assert.Throws<InvalidOperationException>(() => manifest.Preprocessing.ToSpec());
 
         Assert.Contains("model.json's preprocessing", failure.Message, StringComparison.Ordinal);
         Assert.Contains("resizeShorterSide (256) must be at least 300", failure.Message, StringComparison.Ordinal);
@@ -58,6 +58,41 @@ public class ModelManifestTests
     public void An_unknown_layout_is_refused_by_the_parser()
     {
         Assert.Throws<JsonException>(() => Parse(Manifest("""{"layout": "CHWN"}""")));
+    }
+
+    [Theory]
+    [InlineData("""{"size": [48, 192], "resize": "pad", "output": "probabilities"}""", 48, 192)]
+    [InlineData("""{"size": 32, "resize": "stretch"}""", 32, 32)]
+    public void The_format_s_size_is_height_and_width_or_one_number_and_is_stated(string json, int height, int width)
+    {
+        var section = PreprocessingFormat.Parse(json, "test");
+
+        var spec = section.ToSpec("test");
+        Assert.Equal((height, width), (spec.Height, spec.Width));
+        Assert.True(section.Stated.HasFlag(StatedPreprocessing.Size));
+        Assert.False(section.Stated.HasFlag(StatedPreprocessing.Layout));
+    }
+
+    [Theory]
+    [InlineData("""{"size": [1, 2, 3]}""", "size must be [height, width]")]
+    [InlineData("""{"channels": "cmyk"}""", "not the format's JSON object")]
+    [InlineData("""{"resize": "pad", "std": [0, 1, 1]}""", "std must not be 0")]
+    public void A_preprocessing_that_is_not_the_format_is_refused_naming_its_source(string json, string why)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => PreprocessingFormat.Parse(json, "the ONNX file"));
+
+        Assert.Contains("the ONNX file", error.Message, StringComparison.Ordinal);
+        Assert.Contains(why, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_preprocessing_larger_than_its_limit_is_refused_before_it_is_parsed()
+    {
+        var json = $$"""{"mean": [{{string.Join(',', Enumerable.Repeat("0", PreprocessingFormat.MaxChars))}}]}""";
+
+        var error = Assert.Throws<InvalidOperationException>(() => PreprocessingFormat.Parse(json, "test"));
+
+        Assert.Contains($"more than the {PreprocessingFormat.MaxChars}", error.Message, StringComparison.Ordinal);
     }
 
     private static ModelManifest Parse(string json) =>

@@ -142,19 +142,21 @@ public sealed class ModelSwapTests : IDisposable
     }
 
     [Theory]
-    [InlineData(TensorLayout.Nhwc, ChannelOrder.Rgb, "[N,224,224,3]")]
-    [InlineData(TensorLayout.Nchw, ChannelOrder.Grey, "[N,1,224,224]")]
-    public async Task A_model_whose_input_is_not_the_preprocessing_s_shape_is_invalid(TensorLayout layout, ChannelOrder channels, string needed)
+    [InlineData(TensorLayout.Nhwc, ChannelOrder.Rgb, StatedPreprocessing.Layout, "NCHW, but its preprocessing (test) says NHWC")]
+    [InlineData(TensorLayout.Nchw, ChannelOrder.Grey, StatedPreprocessing.Channels, "3 channel(s), but its preprocessing (test) says grey")]
+    public async Task A_model_whose_input_contradicts_the_stated_preprocessing_is_invalid(TensorLayout layout, ChannelOrder channels, StatedPreprocessing stated, string named)
     {
         var bundle = await BundleAsync(SharedModels.MobileNet);
         var spec = channels == ChannelOrder.Grey
             ? bundle.Preprocessing with { Layout = layout, Channels = channels, Mean = [0.5f], Std = [0.5f] }
             : bundle.Preprocessing with { Layout = layout, Channels = channels };
 
-        var error = await Assert.ThrowsAsync<ModelUnavailableException>(() => classifier.OpenAsync(bundle with { Preprocessing = spec }, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<ModelUnavailableException>(() =>
+            classifier.OpenAsync(bundle with { Preprocessing = spec, Stated = stated, PreprocessingSource = "test" }, CancellationToken.None));
 
         Assert.Equal(ModelMetrics.Outcomes.InvalidModel, error.Outcome);
-        Assert.Contains($"a float {needed} image tensor is needed", error.Message, StringComparison.Ordinal);
+        Assert.Contains(named, error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, classifier.OpenSessions);
     }
 
     private static Task<ModelBundle> BundleAsync(string modelPath) =>

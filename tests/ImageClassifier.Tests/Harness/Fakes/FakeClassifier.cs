@@ -25,7 +25,8 @@ public sealed class FakeClassifier : IClassifier
 
     public PreprocessingSpec Preprocessing => PreprocessingSpec.ImageNet;
 
-    public int ClassCount => 1000;
+    /// <summary>The classes the fake claims (a model with fewer than TOP_K, when set lower).</summary>
+    public int ClassCount { get; set; } = 1000;
 
     public ModelSignature Signature { get; } = new("input", [-1, 3, 224, 224], "output", [-1, 1000]);
 
