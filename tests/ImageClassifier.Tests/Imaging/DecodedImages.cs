@@ -21,24 +21,6 @@ internal static class DecodedImages
         return decoded.ToRgb();
     }
 
-    /// <summary>An RGB image as the decoder would leave it, at full size.</summary>
-    public static DecodedImage ToDecoded(this Image<Rgb24> image)
-    {
-        var decoded = new DecodedImage(image.Width, image.Height, image.Width, image.Height);
-        for (var y = 0; y < image.Height; y++)
-        {
-            var row = decoded.Row(y);
-            for (var x = 0; x < image.Width; x++)
-            {
-                var pixel = image[x, y];
-                var at = x * DecodedImage.BytesPerPixel;
-                (row[at], row[at + 1], row[at + 2], row[at + 3]) = (pixel.R, pixel.G, pixel.B, byte.MaxValue);
-            }
-        }
-
-        return decoded;
-    }
-
     public static Image<Rgb24> ToRgb(this DecodedImage decoded)
     {
         var image = new Image<Rgb24>(decoded.Width, decoded.Height);
