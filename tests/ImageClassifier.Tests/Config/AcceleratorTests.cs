@@ -94,7 +94,8 @@ public class AcceleratorTests
         Assert.Equal(Chosen["workloadName"], trigger.Text("spec.subscriber.ref.name"));
         Assert.Equal(Chosen["requestType"], trigger.Text("spec.filter.attributes.type"));
         Assert.Equal(Chosen["workloadName"], Yaml.Parse(rendered["catalog/catalog-info.yaml"]).Text("metadata.name"));
-        Assert.Contains($"tanzu apps workload tail {Chosen["workloadName"]}", rendered["README.md"], StringComparison.Ordinal);
+        Assert.Contains($"tanzu apps workload tail {Chosen["workloadName"]}", rendered["docs/deploying.md"], StringComparison.Ordinal);
+        Assert.Contains($"events of type `{Chosen["requestType"]}`", rendered["docs/deploying.md"], StringComparison.Ordinal);
         Assert.Contains($"ce-type: {Chosen["requestType"]}", rendered["README.md"], StringComparison.Ordinal);
     }
 }
