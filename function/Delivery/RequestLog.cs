@@ -11,7 +11,7 @@ namespace ImageClassifier.Delivery;
 /// caller sent (4xx), requests shed for the instance's state (<see cref="ProblemType.ShedsLoad"/>)
 /// and replies from the duplicate cache come as fast as a caller sends them, and a line each would
 /// make the log as large as the flood and, once the log sink fell behind, stall the threads that
-/// write them (README, "Logs"). Of those, one line per kind (status,
+/// write them (docs/operating.md, "Logs"). Of those, one line per kind (status,
 /// problem, duplicate) is written every <see cref="SampledLineInterval"/>, with how many more were
 /// answered the same since; the <c>imageclassifier.requests</c> counters count every one.
 /// </summary>

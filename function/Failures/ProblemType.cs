@@ -29,7 +29,7 @@ public sealed record ProblemType(string Slug, int Status, string Title)
     /// away (a new connection may reach another one), or the request's body was refused unread
     /// (408, 413). An overloaded instance keeps the connection: Kestrel reads the unread body
     /// either way (it would otherwise reset the connection and lose the answer), and a new
-    /// connection per refusal measured worse on every figure (bench/README.md, "Cheap refusals").
+    /// connection per refusal measured worse on every figure (bench/HISTORY.md, "Cheap refusals").
     /// </summary>
     public bool ClosesConnection { get; init; }
 

@@ -9,7 +9,7 @@ public sealed class AdmissionOptions
     /// <summary>Knative's <c>containerConcurrency</c> in config/service.yaml.</summary>
     public const int DefaultMaxConcurrentRequests = 8;
 
-    /// <summary>Short, so an accepted request under overload waits behind few others (bench/README.md).</summary>
+    /// <summary>Short, so an accepted request under overload waits behind few others (bench/HISTORY.md, "Runtime settings").</summary>
     public const int DefaultQueueLimit = 2;
 
     /// <summary>

@@ -8,7 +8,7 @@ namespace ImageClassifier.Hosting;
 /// Kestrel's connection buffers in 64 KiB blocks instead of its own pool's 4 KiB. The socket
 /// transport receives into one block at a time, so a 100 KB image took 25 reads, each a system
 /// call and a pass through the pipe; most of an overloaded instance's CPU went to that loop
-/// (bench/README.md, "Cheap refusals"). A connection holds a block from its first byte until the
+/// (bench/HISTORY.md, "Cheap refusals"). A connection holds a block from its first byte until the
 /// block is read, so many connections sending a byte at a time could hold a large block each:
 /// at most <see cref="LargeBlocksInUse"/> are lent at once (16 MiB), and beyond them a
 /// connection gets a 4 KiB buffer from the shared pool, as it did from Kestrel's. Large blocks

@@ -10,7 +10,7 @@ public sealed class ImagingOptions
 
     /// <summary>
     /// Seconds one decode may run on its worker: over three times the slowest decode measured at the
-    /// caps (1.45 s of CPU, a 40-megapixel progressive JPEG; README, "Security"), so a throttled pod
+    /// caps (1.45 s of CPU, a 40-megapixel progressive JPEG; docs/security.md, "Decoding"), so a throttled pod
     /// still finishes real images, and short enough that a crafted file cannot hold a core for long.
     /// </summary>
     public const double DefaultDecodeTimeoutSeconds = 5;

@@ -7,7 +7,7 @@ namespace ImageClassifier.Memory;
 /// decoder's large buffers come from the heap and, once freed, stay in the process instead of
 /// going back to the kernel. Measured under a storm of decompression bombs, the resident set
 /// climbed to 470 MB with only 140 MB of decoding paid for at any moment, and stayed there; with
-/// the threshold fixed it peaked at 300 MB (bench/README.md, "Decode memory"). Fixing it keeps the
+/// the threshold fixed it peaked at 300 MB (bench/HISTORY.md, "Decode memory"). Fixing it keeps the
 /// memory budget true to what the kernel counts.
 /// </summary>
 internal static partial class NativeHeap

@@ -54,6 +54,23 @@ public class AcceleratorTests
     }
 
     [Fact]
+    public void Every_page_that_shows_a_text_the_pages_transforms_replace_is_rewritten_too()
+    {
+        var pages = Accelerator.RepositoryFiles().Where(file => file.EndsWith(".md", StringComparison.Ordinal)).ToList();
+        var texts = _accelerator.Children.Where(child => child.Matches(pages).Count > 0)
+            .SelectMany(child => child.Substitutions).Select(s => s.Text).ToHashSet(StringComparer.Ordinal);
+
+        Assert.NotEmpty(texts);
+        Assert.All(pages, page =>
+        {
+            var text = File.ReadAllText(Path.Combine(RepositoryRoot.Path, page));
+            Assert.All(texts.Where(replaced => text.Contains(replaced, StringComparison.Ordinal)), replaced => Assert.True(
+                _accelerator.Children.Any(child => child.Matches([page]).Count == 1 && child.Substitutions.Any(s => s.Text == replaced)),
+                $"{page} shows '{replaced}', but no transform of accelerator.yaml rewrites it there."));
+        });
+    }
+
+    [Fact]
     public void Every_file_is_produced_by_exactly_one_child()
     {
         var files = Accelerator.RepositoryFiles();
@@ -94,7 +111,9 @@ public class AcceleratorTests
         Assert.Equal(Chosen["workloadName"], trigger.Text("spec.subscriber.ref.name"));
         Assert.Equal(Chosen["requestType"], trigger.Text("spec.filter.attributes.type"));
         Assert.Equal(Chosen["workloadName"], Yaml.Parse(rendered["catalog/catalog-info.yaml"]).Text("metadata.name"));
-        Assert.Contains($"tanzu apps workload tail {Chosen["workloadName"]}", rendered["README.md"], StringComparison.Ordinal);
+        Assert.Contains($"tanzu apps workload tail {Chosen["workloadName"]}", rendered["docs/deploying.md"], StringComparison.Ordinal);
+        Assert.Contains($"events of type `{Chosen["requestType"]}`", rendered["docs/deploying.md"], StringComparison.Ordinal);
         Assert.Contains($"ce-type: {Chosen["requestType"]}", rendered["README.md"], StringComparison.Ordinal);
+        Assert.Contains($"\"type\": \"{Chosen["requestType"]}\"", rendered["docs/operating.md"], StringComparison.Ordinal);
     }
 }

@@ -14,7 +14,7 @@ public static partial class Settings
     /// Bound names the manifests leave unset on purpose: unset LABELS_PATH means the labels
     /// bundled with the model, and no value (not even empty) says that; likewise unset
     /// MEMORY_BUDGET_BYTES means the budget worked out from the memory limit; MLflow's credentials
-    /// come from a Secret that the README shows how to add, never from a manifest's value.
+    /// come from a Secret that docs/mlops.md shows how to add, never from a manifest's value.
     /// </summary>
     public static readonly IReadOnlySet<string> UnsetInManifests = new HashSet<string>(StringComparer.Ordinal)
     {

@@ -146,7 +146,7 @@ public sealed class PublishedFunction : IAsyncDisposable
     }
 
     /// <summary>
-    /// Publishes <c>function/</c> as the README's deploying section does (natively, on Linux). Two publishes at once would share
+    /// Publishes <c>function/</c> as docs/deploying.md does (natively, on Linux). Two publishes at once would share
     /// <c>obj/</c> and fight over its files, so there is one. It is then made read-only for
     /// everyone, and writable again to be removed when the test run ends.
     /// </summary>

@@ -37,7 +37,7 @@ public class PublishedFunctionTests
         Assert.True(File.Exists(Path.Combine(function.Folder, "ImageClassifier")), "The publish has no executable.");
         Assert.False(File.Exists(Path.Combine(function.Folder, "ImageClassifier.dll")), "The publish is not the native one.");
 
-        // The start-up line names the build and the runtime settings bench/README.md chose by
+        // The start-up line names the build and the runtime settings bench/HISTORY.md chose by
         // measurement (the thread pool's spin limit), as the running process sees them, and every stage.
         var ready = function.Output.Split('\n').Single(line => line.Contains("ms after launch", StringComparison.Ordinal));
         Assert.Contains("(native AOT, server GC True, spin limit 0)", ready, StringComparison.Ordinal);
@@ -46,7 +46,7 @@ public class PublishedFunctionTests
 
     /// <summary>
     /// Decoding and inference run on the CPU work threads, one a core, and not on the thread pool
-    /// that serves the network (bench/README.md, "Cheap refusals"): while the process classifies,
+    /// that serves the network (bench/HISTORY.md, "Cheap refusals"): while the process classifies,
     /// those threads take most of its CPU.
     /// </summary>
     [Fact]
