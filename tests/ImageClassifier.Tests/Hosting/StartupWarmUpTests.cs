@@ -1,0 +1,110 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Headers;
+using ImageClassifier.Delivery;
+using ImageClassifier.Hosting;
+using ImageClassifier.Imaging;
+using ImageClassifier.Inference;
+using ImageClassifier.Tests.Harness;
+using ImageClassifier.Tests.Harness.Fakes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace ImageClassifier.Tests.Hosting;
+
+/// <summary>
+/// The warm-up is a request's work, not a copy of it: it goes through <see cref="Func.HandleAsync(ClassificationRequest, CancellationToken)"/>,
+/// under a model lease and with the configured settings, and its prediction is never tracked.
+/// </summary>
+public sealed class StartupWarmUpTests
+{
+    /// <summary>Not the default (5), so a classification made with the default instead of the setting shows.</summary>
+    private const int TopK = 3;
+
+    [Fact]
+    public async Task The_warm_up_classifies_through_the_function_under_a_model_lease()
+    {
+        var classifier = new LeaseWatchingClassifier();
+        await using var app = new FakedFunctionApp(
+            new Dictionary<string, string?> { ["TOP_K"] = TopK.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            services => services.RemoveAll<IClassifier>().AddSingleton<IClassifier>(classifier));
+
+        using var client = await app.CreateReadyClientAsync();
+
+        var warmUp = Assert.Single(classifier.Classifications);
+        Assert.True(warmUp.UnderLease, "The warm-up classified without holding a model lease.");
+        Assert.Equal(TopK, warmUp.TopK);
+        Assert.Equal(0, classifier.LeasesHeld);
+    }
+
+    [Fact]
+    public async Task The_warm_ups_prediction_is_not_tracked_while_a_requests_is()
+    {
+        var tracker = new RecordingTracker();
+        await using var app = new FakedFunctionApp(services: services => services.RemoveAll<IPredictionTracker>().AddSingleton<IPredictionTracker>(tracker));
+
+        using var client = await app.CreateReadyClientAsync();
+        var trackedByWarmUp = tracker.Tracked.Count;
+        using var body = new ByteArrayContent(WarmUpImage.Jpeg());
+        body.Headers.ContentType = new MediaTypeHeaderValue(WarmUpImage.ContentType);
+        using var response = await client.PostAsync(new Uri("/", UriKind.Relative), body);
+        await Replies.ReadEventAsync(response);
+
+        Assert.Equal(0, trackedByWarmUp);
+        Assert.Single(tracker.Tracked);
+    }
+
+    [Fact]
+    public async Task The_warm_up_runs_on_the_real_model_without_being_logged_as_a_request()
+    {
+        await using var app = new FunctionApp();
+
+        using var client = await app.CreateReadyClientAsync();
+
+        Assert.DoesNotContain(app.Logs.Warnings, warning => warning.Contains("warm-up", StringComparison.OrdinalIgnoreCase));
+        Assert.Contains(app.Logs.Of(typeof(StartupWarmUp).FullName!), entry => entry.Message.Contains("WarmUp", StringComparison.Ordinal));
+        Assert.Empty(app.Logs.Of(typeof(RequestLog).FullName!));
+    }
+
+    /// <summary>The fake classifier, noting for each classification whether a lease was held and what top-k it was asked for.</summary>
+    private sealed class LeaseWatchingClassifier : IClassifier
+    {
+        private readonly FakeClassifier model = new();
+        private int leases;
+
+        public ConcurrentQueue<(bool UnderLease, int TopK)> Classifications { get; } = new();
+
+        public int LeasesHeld => Volatile.Read(ref leases);
+
+        public bool IsReady => model.IsReady;
+
+        public ModelInfo Model => model.Model;
+
+        public PreprocessingSpec Preprocessing => model.Preprocessing;
+
+        public int ClassCount => model.ClassCount;
+
+        public ModelSignature Signature => model.Signature;
+
+        public ModelLease Acquire()
+        {
+            Interlocked.Increment(ref leases);
+            return new ModelLease(this, () => Interlocked.Decrement(ref leases));
+        }
+
+        public Task<float[]> InferLogitsAsync(ReadOnlyMemory<float> tensors, int batchSize, CancellationToken cancellationToken) =>
+            model.InferLogitsAsync(tensors, batchSize, cancellationToken);
+
+        public Task<IReadOnlyList<Prediction>> ClassifyAsync(ReadOnlyMemory<float> tensor, int topK, CancellationToken cancellationToken)
+        {
+            Classifications.Enqueue((LeasesHeld > 0, topK));
+            return model.ClassifyAsync(tensor, topK, cancellationToken);
+        }
+    }
+
+    private sealed class RecordingTracker : IPredictionTracker
+    {
+        public ConcurrentQueue<ClassificationResult> Tracked { get; } = new();
+
+        public void Track(ClassificationRequest request, ClassificationResult result, ReadOnlyMemory<byte> image) => Tracked.Enqueue(result);
+    }
+}
