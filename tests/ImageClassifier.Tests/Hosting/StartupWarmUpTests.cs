@@ -37,6 +37,20 @@ public sealed class StartupWarmUpTests
     }
 
     [Fact]
+    public async Task The_warm_up_prepares_its_image_with_the_models_own_preprocessing()
+    {
+        var writer = new RecordingTensorWriter();
+        await using var app = new FakedFunctionApp(services: services => services
+            .RemoveAll<IClassifier>().AddSingleton<IClassifier>(new LeaseWatchingClassifier())
+            .RemoveAll<ITensorWriter>().AddSingleton<ITensorWriter>(writer));
+
+        using var client = await app.CreateReadyClientAsync();
+
+        // The load check of the real model behind the fakes writes with that model's spec, not this one.
+        Assert.Single(writer.Specs, spec => spec == LeaseWatchingClassifier.OwnPreprocessing);
+    }
+
+    [Fact]
     public async Task The_warm_ups_prediction_is_not_tracked_while_a_requests_is()
     {
         var tracker = new RecordingTracker();
@@ -77,9 +91,12 @@ public sealed class StartupWarmUpTests
 
         public bool IsReady => model.IsReady;
 
+        /// <summary>Not the ImageNet default, so a tensor made with any other spec shows.</summary>
+        public static PreprocessingSpec OwnPreprocessing { get; } = PreprocessingSpec.ImageNet with { Layout = TensorLayout.Nhwc, Width = 160, Height = 160 };
+
         public ModelInfo Model => model.Model;
 
-        public PreprocessingSpec Preprocessing => model.Preprocessing;
+        public PreprocessingSpec Preprocessing => OwnPreprocessing;
 
         public int ClassCount => model.ClassCount;
 
@@ -98,6 +115,17 @@ public sealed class StartupWarmUpTests
         {
             Classifications.Enqueue((LeasesHeld > 0, topK));
             return model.ClassifyAsync(tensor, topK, cancellationToken);
+        }
+    }
+
+    private sealed class RecordingTensorWriter : ITensorWriter
+    {
+        public ConcurrentQueue<PreprocessingSpec> Specs { get; } = new();
+
+        public void Write(DecodedImage image, PreprocessingSpec spec, Span<float> destination)
+        {
+            Specs.Enqueue(spec);
+            destination.Clear();
         }
     }
 
