@@ -9,11 +9,12 @@ namespace ImageClassifier.Hosting;
 
 /// <summary>
 /// One request's work, done once the model is loaded and before the function says it is ready:
-/// the built-in image is read as an <c>image/jpeg</c> request, handled by <see cref="Func.HandleAsync(ClassificationRequest, CancellationToken)"/>
-/// as a request is (under a model lease, through every stage), and its reply event written in
-/// both modes, so the JIT has compiled the hot path before the first caller pays for it. It enters
-/// below the request lifecycle, so it is not admitted, counted or logged as a request; its
-/// prediction is not tracked and its stages are not timed (<see cref="StageRecorder"/>): it is no one's.
+/// the built-in image is read as an <c>image/jpeg</c> request and handled by <see cref="Func"/> as
+/// a request is (under a model lease, through every stage, with the model's own preprocessing),
+/// and its reply event written in both modes, so the JIT has compiled the hot path before the
+/// first caller pays for it. It enters below the request lifecycle, so it is not admitted,
+/// counted or logged as a request; its prediction is not tracked and its stages are not timed
+/// (<see cref="StageRecorder"/>): it is no one's.
 /// A warm-up that fails is logged and skipped; it only makes the first request faster.
 /// </summary>
 internal sealed class StartupWarmUp(

@@ -4,9 +4,10 @@ namespace ImageClassifier.Observability;
 
 /// <summary>
 /// Times the stages of the request being handled: the request lifecycle <see cref="Begin"/>s a
-/// request and the function wraps each stage in <see cref="Start"/>; a stage outside a request is not recorded. The request's timings travel
-/// with its async flow, so the concurrent events of a batch each keep their own. Every stage is
-/// also a child span and a sample of the <c>imageclassifier.stage.duration</c> histogram.
+/// request and the function wraps each stage in <see cref="Start"/>; a stage outside a request
+/// is not recorded. The request's timings travel with its async flow, so the concurrent events of
+/// a batch each keep their own. Every stage is also a child span and a sample of the
+/// <c>imageclassifier.stage.duration</c> histogram.
 /// </summary>
 public sealed class StageRecorder
 {
