@@ -20,7 +20,14 @@ public sealed class Func(
     IOptions<FunctionOptions> options,
     IPredictionTracker tracker)
 {
-    public async Task<ClassificationResult> HandleAsync(ClassificationRequest request, CancellationToken cancellationToken)
+    public Task<ClassificationResult> HandleAsync(ClassificationRequest request, CancellationToken cancellationToken) =>
+        HandleAsync(request, tracked: true, cancellationToken);
+
+    /// <summary>
+    /// The same work, with the prediction recorded only when <paramref name="tracked"/>: the
+    /// start-up warm-up comes in here untracked, since its prediction is no one's.
+    /// </summary>
+    internal async Task<ClassificationResult> HandleAsync(ClassificationRequest request, bool tracked, CancellationToken cancellationToken)
     {
         // The whole request runs on the model serving as it starts, even if another is swapped in meanwhile.
         using var model = classifier.Acquire();
@@ -49,7 +56,11 @@ public sealed class Func(
             }
 
             var result = new ClassificationResult(request.Url, model.Model, predictions);
-            tracker.Track(request, result, image);
+            if (tracked)
+            {
+                tracker.Track(request, result, image);
+            }
+
             return result;
         }
     }

@@ -9,16 +9,18 @@ namespace ImageClassifier.Hosting;
 
 /// <summary>
 /// One request's work, done once the model is loaded and before the function says it is ready:
-/// the built-in image is read as an <c>image/jpeg</c> request, preprocessed and classified by the
-/// services requests use, and its reply event written in both modes, so the JIT has compiled the
-/// hot path before the first caller pays for it. The prediction is not tracked: it is no one's.
+/// the built-in image is read as an <c>image/jpeg</c> request and handled by <see cref="Func"/> as
+/// a request is (under a model lease, through every stage, with the model's own preprocessing),
+/// and its reply event written in both modes, so the JIT has compiled the hot path before the
+/// first caller pays for it. It enters below the request lifecycle, so it is not admitted,
+/// counted or logged as a request; its prediction is not tracked and its stages are not timed
+/// (<see cref="StageRecorder"/>): it is no one's.
 /// A warm-up that fails is logged and skipped; it only makes the first request faster.
 /// </summary>
 internal sealed class StartupWarmUp(
     ModelLoader loader,
     RequestReader reader,
-    ImagePreprocessor preprocessor,
-    IClassifier classifier,
+    Func func,
     ReplyBuilder replies,
     CloudEventHttpBinding binding,
     StartupTimeline timeline,
@@ -68,13 +70,7 @@ internal sealed class StartupWarmUp(
         request.Body = new MemoryStream(jpeg, writable: false);
         using var incoming = await reader.ReadAsync(request, cancellationToken);
 
-        IReadOnlyList<Prediction> predictions;
-        using (var tensor = await preprocessor.PrepareAsync(incoming.Request!.Image!.Value, classifier.Preprocessing, cancellationToken))
-        {
-            predictions = await classifier.ClassifyAsync(tensor.Memory, FunctionOptions.DefaultTopK, cancellationToken);
-        }
-
-        var reply = replies.Build(new ClassificationResult(null, classifier.Model, predictions));
+        var reply = replies.Build(await func.HandleAsync(incoming.Request!, tracked: false, cancellationToken));
         foreach (var mode in new[] { ContentMode.Binary, ContentMode.Structured })
         {
             var response = new DefaultHttpContext().Response;

@@ -4,9 +4,10 @@ namespace ImageClassifier.Observability;
 
 /// <summary>
 /// Times the stages of the request being handled: the request lifecycle <see cref="Begin"/>s a
-/// request and the function wraps each stage in <see cref="Start"/>. The request's timings travel
-/// with its async flow, so the concurrent events of a batch each keep their own. Every stage is
-/// also a child span and a sample of the <c>imageclassifier.stage.duration</c> histogram.
+/// request and the function wraps each stage in <see cref="Start"/>; a stage outside a request
+/// is not recorded. The request's timings travel with its async flow, so the concurrent events of
+/// a batch each keep their own. Every stage is also a child span and a sample of the
+/// <c>imageclassifier.stage.duration</c> histogram.
 /// </summary>
 public sealed class StageRecorder
 {
@@ -36,8 +37,13 @@ public sealed class StageRecorder
         return timings;
     }
 
-    /// <summary>Starts timing a stage, with a child span of the current one; dispose to end it.</summary>
-    public StageScope Start(Stage stage) => new(this, stage, timeProvider.GetTimestamp(), tracing.StartStage(stage));
+    /// <summary>
+    /// Starts timing a stage of the request begun in this flow, with a child span of its span;
+    /// dispose to end it. Outside a request (the start-up warm-up) nothing is timed or traced, and
+    /// null is returned: no caller waited for that work, and its cold timings would read as theirs.
+    /// </summary>
+    public StageScope? Start(Stage stage) =>
+        current.Value is null ? null : new(this, stage, timeProvider.GetTimestamp(), tracing.StartStage(stage));
 
     /// <summary>Ends a request begun with <see cref="Begin"/>: its total time.</summary>
     public void Finish(StageTimings timings) => Record(timings, Stage.Total, timeProvider.GetElapsedTime(timings.Started));

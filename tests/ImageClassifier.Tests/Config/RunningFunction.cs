@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace ImageClassifier.Tests.Config;
 
 /// <summary>An xunit fixture: the function in-process with its default settings, to read what it listens on and maps.</summary>
-public sealed class RunningFunction : ReadyFunction
+public sealed class RunningFunction : FunctionApp
 {
     /// <summary>The paths the app serves health checks on, as its own endpoint table lists them.</summary>
     public IReadOnlySet<string> HealthCheckPaths() => Services.GetRequiredService<EndpointDataSource>().Endpoints

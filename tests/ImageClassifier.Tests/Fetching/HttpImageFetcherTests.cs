@@ -292,7 +292,7 @@ public sealed class HttpImageFetcherTests : IDisposable
                 ["FETCH_ALLOW_PRIVATE_NETWORKS"] = "true",
                 ["FETCH_ALLOWED_PORTS"] = "",
                 ["FETCH_RETRY_DELAY_MS"] = "1",
-                ["MEMORY_BUDGET_BYTES"] = "1073741824",
+                [TestMemoryBudget.Setting.Key] = TestMemoryBudget.Setting.Value,
             })
             .AddInMemoryCollection(settings ?? [])
             .Build();

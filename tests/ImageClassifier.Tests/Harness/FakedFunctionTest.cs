@@ -11,13 +11,9 @@ public abstract class FakedFunctionTest(IReadOnlyDictionary<string, string?>? se
 
     protected FakedFunctionApp Function { get; } = new(settings);
 
-    protected HttpClient Client { get; private set; } = null!;
+    protected HttpClient Client => Function.Client;
 
-    public async Task InitializeAsync() => Client = await Function.CreateReadyClientAsync();
+    public Task InitializeAsync() => Function.InitializeAsync();
 
-    public async Task DisposeAsync()
-    {
-        Client.Dispose();
-        await Function.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await Function.DisposeAsync();
 }

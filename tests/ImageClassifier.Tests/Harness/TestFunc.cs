@@ -17,13 +17,13 @@ public static class TestFunc
         new(fetcher, new ImagePreprocessor(loader, writer, Services.GetRequiredService<MemoryBudget>(), TestCpuWorkers.Shared, Options.Create(new ImagingOptions()), TimeProvider.System), classifier,
             Services.GetRequiredService<StageRecorder>(), Options.Create(new FunctionOptions()), tracker ?? DisabledPredictionTracker.Instance);
 
-    /// <summary>Telemetry that nothing exports, and a memory budget of 1 GiB (the test host's resident set says nothing of one function's).</summary>
+    /// <summary>Telemetry that nothing exports, and the tests' memory budget.</summary>
     private static readonly ServiceProvider Services = new ServiceCollection()
         .AddMetrics()
         .AddLogging()
         .AddSingleton(TimeProvider.System)
         .AddSingleton<FunctionTracing>()
         .AddSingleton<StageRecorder>()
-        .AddMemoryBudget(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["MEMORY_BUDGET_BYTES"] = "1073741824" }).Build())
+        .AddMemoryBudget(new ConfigurationBuilder().AddInMemoryCollection([TestMemoryBudget.Setting]).Build())
         .BuildServiceProvider();
 }

@@ -22,11 +22,12 @@ public sealed class SlowSenderTests
     public async Task Ten_senders_stuck_in_their_bodies_leave_the_slots_free_and_a_classification_gets_200()
     {
         // The shipped limits: 8 slots and 2 queue places, which ten slow senders used to fill.
-        await using var function = await LoopbackFunction.StartAsync(new FakedFunctionApp(new Dictionary<string, string?>
+        await using var function = new FakedFunctionApp(new Dictionary<string, string?>
         {
             ["MAX_CONCURRENT_REQUESTS"] = "8",
             ["REQUEST_QUEUE_LIMIT"] = "2",
-        }));
+        });
+        await function.StartOnLoopbackAsync();
         using var counters = new CounterRecorder(function.Services);
         var senders = new List<Socket>();
         try
@@ -52,10 +53,11 @@ public sealed class SlowSenderTests
     [Fact]
     public async Task Beyond_MAX_CONCURRENT_BODY_READS_a_request_is_refused_with_503_counted_and_the_places_come_back()
     {
-        await using var function = await LoopbackFunction.StartAsync(new FakedFunctionApp(new Dictionary<string, string?>
+        await using var function = new FakedFunctionApp(new Dictionary<string, string?>
         {
             ["MAX_CONCURRENT_BODY_READS"] = "2",
-        }));
+        });
+        await function.StartOnLoopbackAsync();
         using var counters = new CounterRecorder(function.Services);
         using var client = new HttpClient { BaseAddress = function.BaseAddress };
         var senders = new List<Socket> { await StartSlowBodyAsync(function.BaseAddress), await StartSlowBodyAsync(function.BaseAddress) };

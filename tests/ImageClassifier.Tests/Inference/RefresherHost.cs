@@ -48,7 +48,7 @@ public sealed class RefresherHost : IAsyncDisposable
         {
             ["MODEL_REFRESH_SECONDS"] = refreshSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["LABELS_PATH"] = SharedModels.Labels,
-            ["MEMORY_BUDGET_BYTES"] = (1L << 30).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            [TestMemoryBudget.Setting.Key] = TestMemoryBudget.Setting.Value,
         });
         var logs = new CapturedLogs();
         builder.Logging.AddProvider(logs);

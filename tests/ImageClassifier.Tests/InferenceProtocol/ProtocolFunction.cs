@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace ImageClassifier.Tests.InferenceProtocol;
 
 /// <summary>An xunit fixture: the function in-process on the default model, ready, with its own services at hand.</summary>
-public sealed class ProtocolFunction : ReadyFunction
+public sealed class ProtocolFunction : FunctionApp
 {
     public const string ModelName = "mobilenetv2-12-int8";
 

@@ -5,15 +5,13 @@ namespace ImageClassifier.Tests.Integration;
 /// <summary>The real models on the sample images, every run: what ImageNet classifiers should say.</summary>
 public class AccuracyTests
 {
-    public sealed class MobileNet : ReadyFunction;
-
-    public sealed class ShuffleNet() : ReadyFunction(new Dictionary<string, string?>
+    public sealed class ShuffleNet() : FunctionApp(new Dictionary<string, string?>
     {
         ["MODEL_PATH"] = SharedModels.ShuffleNet,
         ["LABELS_PATH"] = SharedModels.Labels,
     });
 
-    public class OnMobileNet(MobileNet model) : IClassFixture<MobileNet>
+    public class OnMobileNet(DefaultFunction model) : IClassFixture<DefaultFunction>
     {
         [Fact]
         public async Task Chelsea_is_a_cat() =>

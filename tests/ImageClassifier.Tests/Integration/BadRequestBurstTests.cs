@@ -58,7 +58,7 @@ public sealed class BadRequestBurstTests
     [Fact]
     public async Task Every_answer_is_a_4xx_and_the_process_stays_healthy_and_ready()
     {
-        await using var function = await ReadyFunction.StartAsync(new Dictionary<string, string?>
+        await using var function = await FunctionApp.StartAsync(new Dictionary<string, string?>
         {
             ["FETCH_ALLOW_PRIVATE_NETWORKS"] = "false",
             ["REQUEST_QUEUE_LIMIT"] = Requests.ToString(CultureInfo.InvariantCulture),

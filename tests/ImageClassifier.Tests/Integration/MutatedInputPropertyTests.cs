@@ -74,7 +74,7 @@ public sealed class MutatedInputPropertyTests(MutatedInputPropertyTests.OfflineF
     private async Task AssertAnsweredAsync(HttpRequestMessage request)
     {
         using var bound = new CancellationTokenSource(AnswerBound);
-        using var response = await function.Instance.Client.SendAsync(request, bound.Token);
+        using var response = await function.Client.SendAsync(request, bound.Token);
         var reply = await ProblemReply.ReadAsync(response, bound.Token);
         Assert.True(
             response.StatusCode is HttpStatusCode.OK or HttpStatusCode.Accepted || Refusals.Contains(response.StatusCode),
@@ -160,15 +160,8 @@ public sealed class MutatedInputPropertyTests(MutatedInputPropertyTests.OfflineF
     }
 
     /// <summary>The app with default settings and a fetcher that never touches the network.</summary>
-    public sealed class OfflineFunction : IAsyncLifetime
-    {
-        public ReadyFunction Instance { get; private set; } = null!;
-
-        public async Task InitializeAsync() => Instance = await ReadyFunction.StartAsync(services: services =>
-            services.Replace(ServiceDescriptor.Singleton<IImageFetcher>(new ChelseaFetcher())));
-
-        public async Task DisposeAsync() => await Instance.DisposeAsync();
-    }
+    public sealed class OfflineFunction() : FunctionApp(services: services =>
+        services.Replace(ServiceDescriptor.Singleton<IImageFetcher>(new ChelseaFetcher())));
 
     private sealed class ChelseaFetcher : IImageFetcher
     {

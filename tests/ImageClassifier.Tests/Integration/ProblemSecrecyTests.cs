@@ -22,7 +22,7 @@ public sealed class ProblemSecrecyTests
     [Fact]
     public async Task A_url_with_a_password_is_refused_without_echoing_the_password()
     {
-        await using var function = await ReadyFunction.StartAsync();
+        await using var function = await FunctionApp.StartAsync();
 
         var reply = await PostAsync(function, JsonContent.Create(new { url = $"http://admin:{Password}@127.0.0.1:1/cat.png" }));
 
@@ -36,7 +36,7 @@ public sealed class ProblemSecrecyTests
     public async Task A_truncated_image_is_a_422_that_names_no_decoder_internals()
     {
         var truncated = TestImages.Read("truncated.jpg");
-        await using var function = await ReadyFunction.StartAsync();
+        await using var function = await FunctionApp.StartAsync();
 
         var reply = await PostAsync(function, new ByteArrayContent(truncated) { Headers = { ContentType = new("image/jpeg") } });
 
@@ -50,7 +50,7 @@ public sealed class ProblemSecrecyTests
     [Fact]
     public async Task A_refused_address_names_neither_the_address_nor_the_guard_internals()
     {
-        await using var function = await ReadyFunction.StartAsync(new Dictionary<string, string?> { ["FETCH_ALLOW_PRIVATE_NETWORKS"] = "false" });
+        await using var function = await FunctionApp.StartAsync(new Dictionary<string, string?> { ["FETCH_ALLOW_PRIVATE_NETWORKS"] = "false" });
 
         var reply = await PostAsync(function, JsonContent.Create(new { url = "http://2130706433:1/cat.png" }));
 
@@ -64,7 +64,7 @@ public sealed class ProblemSecrecyTests
     public async Task An_upstream_error_page_is_not_echoed()
     {
         await using var upstream = await LoopbackServer.StartAsync(routes => routes.MapGet("/{**path}", () => Results.Text(InternalText, statusCode: 403)));
-        await using var function = await ReadyFunction.StartAsync(new Dictionary<string, string?> { ["FETCH_ALLOW_PRIVATE_NETWORKS"] = "true" });
+        await using var function = await FunctionApp.StartAsync(new Dictionary<string, string?> { ["FETCH_ALLOW_PRIVATE_NETWORKS"] = "true" });
 
         var reply = await PostAsync(function, JsonContent.Create(new { url = upstream.Url("/cat.png").ToString() }));
 
@@ -81,7 +81,7 @@ public sealed class ProblemSecrecyTests
         var image = TestImages.Read("chelsea.png");
         await using var upstream = await LoopbackServer.StartAsync(routes =>
             routes.MapGet("/cat.png", () => Results.Bytes(image, "image/png")));
-        await using var function = await ReadyFunction.StartAsync(new Dictionary<string, string?> { ["FETCH_ALLOW_PRIVATE_NETWORKS"] = "true" });
+        await using var function = await FunctionApp.StartAsync(new Dictionary<string, string?> { ["FETCH_ALLOW_PRIVATE_NETWORKS"] = "true" });
 
         using var response = await function.Client.PostAsync(new Uri("/", UriKind.Relative),
             JsonContent.Create(new { url = upstream.Url($"{path}?{Signature}").ToString() }));
@@ -95,7 +95,7 @@ public sealed class ProblemSecrecyTests
     [Fact]
     public async Task A_bug_is_a_500_that_says_nothing_of_it_and_is_logged_as_an_error()
     {
-        await using var function = await ReadyFunction.StartAsync(services: services =>
+        await using var function = await FunctionApp.StartAsync(services: services =>
             services.Replace(ServiceDescriptor.Singleton<IImageLoader>(new ThrowingLoader())));
 
         var reply = await PostAsync(function, Replies.ImageContent("chelsea.png"));
@@ -107,7 +107,7 @@ public sealed class ProblemSecrecyTests
         Assert.Contains(function.Logs.Entries, entry => entry.Level == LogLevel.Error && entry.Exception?.Message == InternalText);
     }
 
-    private static async Task<ProblemReply> PostAsync(ReadyFunction function, HttpContent content)
+    private static async Task<ProblemReply> PostAsync(FunctionApp function, HttpContent content)
     {
         using (content)
         {

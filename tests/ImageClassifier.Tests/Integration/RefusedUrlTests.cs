@@ -93,7 +93,7 @@ public sealed class RefusedUrlTests(RefusedUrlTests.Sentinel sentinel) : IClassF
     /// <summary>The app with default settings, and the servers the refused URLs point at.</summary>
     public sealed class Sentinel : IAsyncLifetime
     {
-        private readonly ReadyFunction _function = new(new Dictionary<string, string?> { ["FETCH_ALLOW_PRIVATE_NETWORKS"] = "false" });
+        private readonly FunctionApp _function = new(new Dictionary<string, string?> { ["FETCH_ALLOW_PRIVATE_NETWORKS"] = "false" });
         private LoopbackServer _server = null!;
         private TcpListener _ipv6 = null!;
 

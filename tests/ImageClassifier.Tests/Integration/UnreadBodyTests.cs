@@ -15,7 +15,8 @@ public sealed class UnreadBodyTests
     [Fact]
     public async Task A_body_declared_over_the_limit_is_answered_413_and_the_rest_is_not_read()
     {
-        await using var function = await LoopbackFunction.StartAsync(new Dictionary<string, string?> { ["FETCH_MAX_BYTES"] = Limit.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        await using var function = new FunctionApp(new Dictionary<string, string?> { ["FETCH_MAX_BYTES"] = Limit.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        await function.StartOnLoopbackAsync();
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         await socket.ConnectAsync(function.BaseAddress.Host, function.BaseAddress.Port);
         await using var stream = new NetworkStream(socket, ownsSocket: false);

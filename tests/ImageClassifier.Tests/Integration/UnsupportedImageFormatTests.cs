@@ -14,8 +14,7 @@ namespace ImageClassifier.Tests.Integration;
 /// unsupported-image-format whichever way it arrives: uploaded, fetched from a URL, or as the
 /// inference protocol's image_bytes; bytes that are no image stay 422 not-an-image.
 /// </summary>
-public sealed class UnsupportedImageFormatTests(UnsupportedImageFormatTests.DefaultFunction function)
-    : IClassFixture<UnsupportedImageFormatTests.DefaultFunction>, IAsyncLifetime
+public sealed class UnsupportedImageFormatTests(DefaultFunction function) : IClassFixture<DefaultFunction>, IAsyncLifetime
 {
     private const string ModelName = "mobilenetv2-12-int8";
 
@@ -81,7 +80,4 @@ public sealed class UnsupportedImageFormatTests(UnsupportedImageFormatTests.Defa
         Assert.Matches("^The image is (HEIC/HEIF|AVIF|TIFF|JPEG 2000|ICO), a format the function does not decode; send JPEG, PNG, WebP, GIF or BMP.$",
             json.RootElement.GetProperty("detail").GetString());
     }
-
-    /// <summary>The function with its default settings (loopback allowed, as every test host), shared by the class.</summary>
-    public sealed class DefaultFunction : ReadyFunction;
 }

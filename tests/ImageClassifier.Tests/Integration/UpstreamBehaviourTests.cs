@@ -104,7 +104,7 @@ public sealed class UpstreamBehaviourTests(UpstreamBehaviourTests.Hosts hosts) :
     {
         private const int ThirtyMiB = 30 * 1024 * 1024;
 
-        private readonly ReadyFunction _function = new(new Dictionary<string, string?>
+        private readonly FunctionApp _function = new(new Dictionary<string, string?>
         {
             ["FETCH_TIMEOUT_SECONDS"] = $"{TimeoutSeconds}",
             ["FETCH_MAX_RETRIES"] = $"{MaxRetries}",

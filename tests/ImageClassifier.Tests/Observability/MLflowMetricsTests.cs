@@ -17,7 +17,7 @@ public sealed class MLflowMetricsTests : IAsyncLifetime
     [Fact]
     public async Task A_prediction_logged_to_MLflow_is_counted_on_the_metrics_endpoint()
     {
-        await using var function = await ReadyFunction.StartAsync(new Dictionary<string, string?>
+        await using var function = await FunctionApp.StartAsync(new Dictionary<string, string?>
         {
             ["MLFLOW_TRACKING_URI"] = mlflow.BaseAddress.AbsoluteUri,
             ["MLFLOW_HTTP_REQUEST_MAX_RETRIES"] = "0",

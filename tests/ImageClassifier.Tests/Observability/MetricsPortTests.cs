@@ -59,7 +59,8 @@ public sealed class MetricsPortTests
     [Fact]
     public async Task With_METRICS_PORT_empty_metrics_stay_on_the_serving_port()
     {
-        await using var function = await LoopbackFunction.StartAsync(new FakedFunctionApp(new Dictionary<string, string?> { ["METRICS_PORT"] = "" }));
+        await using var function = new FakedFunctionApp(new Dictionary<string, string?> { ["METRICS_PORT"] = "" });
+        await function.StartOnLoopbackAsync();
         using var client = new HttpClient { BaseAddress = function.BaseAddress };
 
         using var scraped = await client.GetAsync("metrics");

@@ -14,22 +14,22 @@ public sealed class TryPageFixture : IAsyncLifetime
 
     public IBrowser Browser { get; private set; } = null!;
 
-    public LoopbackFunction Function { get; private set; } = null!;
+    public FunctionApp Function { get; } = new();
 
-    public LoopbackFunction GuardedFunction { get; private set; } = null!;
+    public FunctionApp GuardedFunction { get; } = new(new Dictionary<string, string?> { ["FETCH_ALLOW_PRIVATE_NETWORKS"] = "false" });
 
     public LoopbackServer ImageHost { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
         Chromium.ExecutablePath();
-        var function = LoopbackFunction.StartAsync();
-        var guarded = LoopbackFunction.StartAsync(new Dictionary<string, string?> { ["FETCH_ALLOW_PRIVATE_NETWORKS"] = "false" });
+        var function = Function.StartOnLoopbackAsync();
+        var guarded = GuardedFunction.StartOnLoopbackAsync();
         var imageHost = LoopbackServer.ServingAsync("chelsea.png");
         _playwright = await Playwright.CreateAsync();
         Browser = await Chromium.LaunchAsync(_playwright);
-        Function = await function;
-        GuardedFunction = await guarded;
+        await function;
+        await guarded;
         ImageHost = await imageHost;
     }
 
