@@ -1,4 +1,7 @@
+using ImageClassifier.Edge;
+using ImageClassifier.Fetching;
 using ImageClassifier.Imaging;
+using ImageClassifier.Memory;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -44,6 +47,39 @@ public class ImagingServiceCollectionExtensionsTests
         var failure = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<ImagingOptions>>().Value);
 
         Assert.Contains("MAX_IMAGE_PIXELS", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FETCH_MAX_BYTES_is_the_one_image_size_cap_that_the_fetcher_and_the_edge_read()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["FETCH_MAX_BYTES"] = "4321" }).Build();
+        using var provider = new ServiceCollection().AddLogging().AddFunction(configuration).AddEdge(configuration).AddImageFetching(configuration)
+            .AddMemoryBudget(configuration).AddImaging(configuration).BuildServiceProvider();
+
+        Assert.Equal(4321, provider.GetRequiredService<IOptions<ImagingOptions>>().Value.MaxImageBytes);
+        Assert.Equal(4321, provider.GetRequiredService<BodyLimits>().Image);
+        Assert.Single(provider.GetServices<IValidateOptions<ImagingOptions>>());
+        Assert.DoesNotContain(typeof(FetchOptions).GetProperties(), property => property.Name.Contains("Bytes", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_image_size_cap_defaults_to_20_MiB()
+    {
+        using var provider = Build([]);
+
+        Assert.Equal(20 * 1024 * 1024, provider.GetRequiredService<IOptions<ImagingOptions>>().Value.MaxImageBytes);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("1073741825")]
+    public void A_FETCH_MAX_BYTES_out_of_range_is_refused_naming_the_variable(string value)
+    {
+        using var provider = Build(new() { ["FETCH_MAX_BYTES"] = value });
+
+        var failure = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<ImagingOptions>>().Value);
+
+        Assert.Contains("FETCH_MAX_BYTES must be between 1 and 1073741824", failure.Message, StringComparison.Ordinal);
     }
 
     private static ServiceProvider Build(Dictionary<string, string?> settings)
