@@ -93,36 +93,33 @@ public sealed class DependencyTests
     [Fact]
     public void A_root_attribute_used_in_its_short_form_is_a_dependency_on_the_root()
     {
-        var folder = Directory.CreateTempSubdirectory("namespace-graph-").FullName;
-        try
-        {
-            File.WriteAllText(Path.Combine(folder, "Func.cs"), "using ImageClassifier.Fetching;\nnamespace ImageClassifier;\npublic sealed class Func(FetchOptions options);\n");
-            File.WriteAllText(Path.Combine(folder, "SettingRangeAttribute.cs"), "namespace ImageClassifier;\npublic sealed class SettingRangeAttribute(double minimum, double maximum) : Attribute;\n");
-            File.WriteAllText(Path.Combine(folder, "FetchOptions.cs"), "namespace ImageClassifier.Fetching;\npublic sealed class FetchOptions\n{\n    [SettingRange(1, 10)]\n    public int Retries { get; set; }\n}\n");
+        var graph = ReadSources(
+            ("Func.cs", "using ImageClassifier.Fetching;\nnamespace ImageClassifier;\npublic sealed class Func(FetchOptions options);\n"),
+            ("SettingRangeAttribute.cs", "namespace ImageClassifier;\npublic sealed class SettingRangeAttribute(double minimum, double maximum) : Attribute;\n"),
+            ("FetchOptions.cs", "namespace ImageClassifier.Fetching;\npublic sealed class FetchOptions\n{\n    [SettingRange(1, 10)]\n    public int Retries { get; set; }\n}\n"));
 
-            Assert.Equal(["ImageClassifier", "ImageClassifier.Fetching"], Assert.Single(NamespaceGraph.Read(folder).Cycles()));
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+        Assert.Equal(["ImageClassifier", "ImageClassifier.Fetching"], Assert.Single(graph.Cycles()));
     }
 
     [Fact]
     public void An_enclosing_namespaces_types_count_as_a_dependency_without_a_using()
     {
-        var folder = Directory.CreateTempSubdirectory("namespace-graph-").FullName;
-        try
-        {
-            File.WriteAllText(Path.Combine(folder, "Registration.cs"), "using ImageClassifier.MLflow.Client;\nnamespace ImageClassifier.MLflow;\npublic static class Registration { public static RestClient Client { get; } = new(); }\n");
-            File.WriteAllText(Path.Combine(folder, "RestClient.cs"), "namespace ImageClassifier.MLflow.Client;\n/// <summary>Registered by <see cref=\"Registration\"/>.</summary>\npublic sealed class RestClient;\n");
+        var graph = ReadSources(
+            ("Registration.cs", "using ImageClassifier.MLflow.Client;\nnamespace ImageClassifier.MLflow;\npublic static class Registration { public static RestClient Client { get; } = new(); }\n"),
+            ("RestClient.cs", "namespace ImageClassifier.MLflow.Client;\n/// <summary>Registered by <see cref=\"Registration\"/>.</summary>\npublic sealed class RestClient;\n"));
 
-            Assert.Contains("ImageClassifier.MLflow", NamespaceGraph.Read(folder).Edges["ImageClassifier.MLflow.Client"]);
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+        Assert.Contains("ImageClassifier.MLflow", graph.Edges["ImageClassifier.MLflow.Client"]);
+    }
+
+    [Fact]
+    public void A_namespace_line_uses_no_enclosing_namespace_and_a_relative_name_resolves_as_in_CSharp()
+    {
+        var graph = ReadSources(
+            ("Registration.cs", "namespace ImageClassifier.MLflow;\npublic static class Registration { public static object Client { get; } = new Client.RestClient(); }\n"),
+            ("RestClient.cs", "namespace ImageClassifier.MLflow.Client;\npublic sealed class RestClient;\n"));
+
+        Assert.Empty(graph.Edges["ImageClassifier.MLflow.Client"]);
+        Assert.Equal("ImageClassifier.MLflow.Client", Assert.Single(graph.Edges["ImageClassifier.MLflow"]));
     }
 
     [Fact]
@@ -142,13 +139,25 @@ public sealed class DependencyTests
     [Fact]
     public void The_root_namespaces_types_count_as_a_dependency_without_a_using()
     {
+        var graph = ReadSources(
+            ("Func.cs", "using ImageClassifier.Fetching;\nnamespace ImageClassifier;\npublic sealed class Func(IImageFetcher fetcher);\n"),
+            ("Fetcher.cs", "namespace ImageClassifier.Fetching;\npublic interface IImageFetcher { Func Back { get; } }\n"));
+
+        Assert.Single(graph.Cycles());
+    }
+
+    /// <summary>The graph of C# sources, each written to a file of its name in a folder of their own.</summary>
+    private static NamespaceGraph ReadSources(params (string Name, string Text)[] sources)
+    {
         var folder = Directory.CreateTempSubdirectory("namespace-graph-").FullName;
         try
         {
-            File.WriteAllText(Path.Combine(folder, "Func.cs"), "using ImageClassifier.Fetching;\nnamespace ImageClassifier;\npublic sealed class Func(IImageFetcher fetcher);\n");
-            File.WriteAllText(Path.Combine(folder, "Fetcher.cs"), "namespace ImageClassifier.Fetching;\npublic interface IImageFetcher { Func Back { get; } }\n");
+            foreach (var (name, text) in sources)
+            {
+                File.WriteAllText(Path.Combine(folder, name), text);
+            }
 
-            Assert.Single(NamespaceGraph.Read(folder).Cycles());
+            return NamespaceGraph.Read(folder);
         }
         finally
         {
