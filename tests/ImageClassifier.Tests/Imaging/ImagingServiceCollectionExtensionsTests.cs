@@ -38,15 +38,17 @@ public class ImagingServiceCollectionExtensionsTests
     }
 
     [Theory]
-    [InlineData("0")]
-    [InlineData("-5")]
-    public void A_max_image_pixels_below_1_is_refused_naming_the_variable(string value)
+    [InlineData("MAX_IMAGE_PIXELS", "0")]
+    [InlineData("MAX_IMAGE_PIXELS", "-5")]
+    [InlineData("FETCH_MAX_BYTES", "0")]
+    [InlineData("FETCH_MAX_BYTES", "1073741825")]
+    public void A_limit_out_of_range_is_refused_naming_the_variable(string variable, string value)
     {
-        using var provider = Build(new() { ["MAX_IMAGE_PIXELS"] = value });
+        using var provider = Build(new() { [variable] = value });
 
         var failure = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<ImagingOptions>>().Value);
 
-        Assert.Contains("MAX_IMAGE_PIXELS", failure.Message, StringComparison.Ordinal);
+        Assert.Contains($"{variable} must", failure.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -68,18 +70,6 @@ public class ImagingServiceCollectionExtensionsTests
         using var provider = Build([]);
 
         Assert.Equal(20 * 1024 * 1024, provider.GetRequiredService<IOptions<ImagingOptions>>().Value.MaxImageBytes);
-    }
-
-    [Theory]
-    [InlineData("0")]
-    [InlineData("1073741825")]
-    public void A_FETCH_MAX_BYTES_out_of_range_is_refused_naming_the_variable(string value)
-    {
-        using var provider = Build(new() { ["FETCH_MAX_BYTES"] = value });
-
-        var failure = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<ImagingOptions>>().Value);
-
-        Assert.Contains("FETCH_MAX_BYTES must be between 1 and 1073741824", failure.Message, StringComparison.Ordinal);
     }
 
     private static ServiceProvider Build(Dictionary<string, string?> settings)
