@@ -1,9 +1,10 @@
 using System.ComponentModel.DataAnnotations;
+using ImageClassifier.Settings;
 using Microsoft.Extensions.Options;
 
 namespace ImageClassifier.Edge;
 
-/// <summary>How large a JSON request body the edge reads, and how long any body may take (images are limited by FETCH_MAX_BYTES, the fetcher's setting).</summary>
+/// <summary>How large a JSON request body the edge reads, and how long any body may take (images are limited by FETCH_MAX_BYTES, the image's own setting in Imaging).</summary>
 public sealed class EdgeOptions
 {
     public const int DefaultMaxRequestBytes = 64 * 1024;

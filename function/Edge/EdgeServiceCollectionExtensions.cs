@@ -1,3 +1,5 @@
+using ImageClassifier.Imaging;
+
 namespace ImageClassifier.Edge;
 
 /// <summary>Registers the edge (reading requests, the CloudEvents binding, writing replies and problems) and maps POST /.</summary>
@@ -6,6 +8,7 @@ public static class EdgeServiceCollectionExtensions
     public static IServiceCollection AddEdge(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<EdgeOptions>().Bind(configuration).ValidateOnStart<EdgeOptions, EdgeOptionsValidator>();
+        services.AddImageLimits(configuration);
 
         // For answers no endpoint writes itself (404, 405), through UseStatusCodePages.
         services.AddProblemDetails();

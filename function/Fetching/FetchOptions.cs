@@ -1,11 +1,15 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Net;
+using ImageClassifier.Settings;
 using Microsoft.Extensions.Options;
 
 namespace ImageClassifier.Fetching;
 
-/// <summary>How images are fetched: time budget, retries, size cap and which places may be reached.</summary>
+/// <summary>
+/// How images are fetched: time budget, retries and which places may be reached. The size cap is
+/// the image's own (<see cref="Imaging.ImagingOptions.MaxImageBytes"/>, FETCH_MAX_BYTES), however it comes.
+/// </summary>
 internal sealed class FetchOptions : IValidatableObject
 {
     public const int DefaultTimeoutSeconds = 15;
@@ -16,9 +20,6 @@ internal sealed class FetchOptions : IValidatableObject
     public const int DefaultMaxRetries = 2;
 
     public const int DefaultRetryDelayMs = 200;
-
-    /// <summary>The largest image the function takes, downloaded or sent: 20 MiB, a large camera photo.</summary>
-    public const int DefaultMaxBytes = 20 * 1024 * 1024;
 
     /// <summary>The web's own ports: an image URL naming another is more likely an internal service than a picture.</summary>
     public const string DefaultAllowedPorts = "80,443";
@@ -38,10 +39,6 @@ internal sealed class FetchOptions : IValidatableObject
     [ConfigurationKeyName("FETCH_RETRY_DELAY_MS")]
     [SettingRange(0, 60_000, ErrorMessage = "FETCH_RETRY_DELAY_MS must be between 0 and 60000.")]
     public int RetryDelayMs { get; set; } = DefaultRetryDelayMs;
-
-    [ConfigurationKeyName("FETCH_MAX_BYTES")]
-    [SettingRange(1, 1 << 30, ErrorMessage = "FETCH_MAX_BYTES must be between 1 and 1073741824 (1 GiB).")]
-    public int MaxBytes { get; set; } = DefaultMaxBytes;
 
     [ConfigurationKeyName("FETCH_ALLOW_PRIVATE_NETWORKS")]
     public bool AllowPrivateNetworks { get; set; }

@@ -1,4 +1,5 @@
 using System.Net;
+using ImageClassifier.Imaging;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -13,6 +14,7 @@ public static class FetchingServiceCollectionExtensions
     public static IServiceCollection AddImageFetching(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<FetchOptions>().Bind(configuration).ValidateOnStart<FetchOptions, FetchOptionsValidator>();
+        services.AddImageLimits(configuration);
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<FetchMetrics>();

@@ -1,5 +1,6 @@
 using System.Net;
 using ImageClassifier.Failures;
+using ImageClassifier.Imaging;
 using ImageClassifier.Memory;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -23,6 +24,7 @@ internal sealed class HttpImageFetcher : IImageFetcher
     private readonly ResiliencePipeline<HttpResponseMessage> pipeline;
     private readonly UrlPolicy urlPolicy;
     private readonly FetchOptions options;
+    private readonly int maxBytes;
     private readonly TimeProvider timeProvider;
     private readonly FetchMetrics metrics;
     private readonly MemoryBudget budget;
@@ -30,12 +32,14 @@ internal sealed class HttpImageFetcher : IImageFetcher
     public HttpImageFetcher(
         IHttpClientFactory clientFactory,
         IOptions<FetchOptions> options,
+        IOptions<ImagingOptions> image,
         FetchMetrics metrics,
         MemoryBudget budget,
         TimeProvider timeProvider,
         ILogger<HttpImageFetcher> logger)
     {
         this.options = options.Value;
+        maxBytes = image.Value.MaxImageBytes;
         this.budget = budget;
         this.timeProvider = timeProvider;
         this.metrics = metrics;
@@ -54,7 +58,7 @@ internal sealed class HttpImageFetcher : IImageFetcher
             EnsureSuccess(response);
 
             var declared = response.Content.Headers.ContentLength;
-            if (declared > options.MaxBytes)
+            if (declared > maxBytes)
             {
                 throw TooLarge();
             }
@@ -62,7 +66,7 @@ internal sealed class HttpImageFetcher : IImageFetcher
             using var expiry = new CancellationTokenSource(deadline.Remaining, timeProvider);
             using var bodyToken = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, expiry.Token);
             await using var body = await response.Content.ReadAsStreamAsync(bodyToken.Token);
-            var bytes = await BudgetedBuffer.ReadAsync(body, declared, options.MaxBytes, budget, "The image download", TooLarge, bodyToken.Token);
+            var bytes = await BudgetedBuffer.ReadAsync(body, declared, maxBytes, budget, "The image download", TooLarge, bodyToken.Token);
             metrics.RecordDownloaded(bytes.Length);
             return new FetchedImage(bytes.Memory, bytes);
         }
@@ -122,7 +126,7 @@ internal sealed class HttpImageFetcher : IImageFetcher
     }
 
     private ClassificationException TooLarge() =>
-        Problems.ImageTooLarge.Failure($"The image is larger than the {options.MaxBytes}-byte limit (FETCH_MAX_BYTES).");
+        Problems.ImageTooLarge.Failure($"The image is larger than the {maxBytes}-byte limit (FETCH_MAX_BYTES).");
 
     private static bool IsRedirect(HttpStatusCode status) => status is HttpStatusCode.MovedPermanently or HttpStatusCode.Found
         or HttpStatusCode.SeeOther or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect;

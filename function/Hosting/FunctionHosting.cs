@@ -22,20 +22,12 @@ public static class FunctionHosting
 
     public const string ReadinessPath = "/readyz";
 
-    public const int DefaultPort = 8080;
-
     public static WebApplicationBuilder AddFunctionHosting(this WebApplicationBuilder builder)
     {
-        // Knative and the buildpack's Procfile give the port in $PORT; nothing else decides it.
-        var port = builder.Configuration.GetValue("PORT", DefaultPort);
-        if (port is < 1 or > 65535)
-        {
-            throw new InvalidOperationException($"PORT must be between 1 and 65535, not {port}.");
-        }
-
+        builder.Services.AddOptions<ServingOptions>().Bind(builder.Configuration).ValidateOnStart<ServingOptions, ServingOptionsValidator>();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.ListenAnyIP(port);
+            kestrel.ListenAnyIP(kestrel.ApplicationServices.GetRequiredService<IOptions<ServingOptions>>().Value.Port);
             if (kestrel.ApplicationServices.GetRequiredService<IOptions<MetricsOptions>>().Value.Port is { } metricsPort)
             {
                 // Only /metrics is answered there (ObservabilityHosting.MapMetrics).
@@ -55,7 +47,8 @@ public static class FunctionHosting
             .Configure<BodyLimits>((kestrel, limits) => kestrel.Limits.MaxRequestBodySize = limits.Largest);
 
         var services = builder.Services;
-        services.Configure<MetricsOptions>(metrics => metrics.ServingPort = port);
+        services.AddOptions<MetricsOptions>()
+            .Configure<IOptions<ServingOptions>>((metrics, serving) => metrics.ServingPort = serving.Value.Port);
 
         // Replaces Kestrel's own factory (the last registration is the one resolved).
         services.TryAddSingleton(TimeProvider.System);

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using ImageClassifier.Settings;
 using Microsoft.Extensions.Options;
 
 namespace ImageClassifier.Hosting;

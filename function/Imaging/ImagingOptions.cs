@@ -1,10 +1,14 @@
+using ImageClassifier.Settings;
 using Microsoft.Extensions.Options;
 
 namespace ImageClassifier.Imaging;
 
-/// <summary>The decoder's limits.</summary>
+/// <summary>The limits of an image: its bytes, however it comes, and what the decoder may spend on it.</summary>
 public sealed class ImagingOptions
 {
+    /// <summary>The largest image the function takes, downloaded or sent: 20 MiB, a large camera photo.</summary>
+    public const int DefaultMaxImageBytes = 20 * 1024 * 1024;
+
     /// <summary>40 megapixels: a large phone photo.</summary>
     public const int DefaultMaxImagePixels = 40_000_000;
 
@@ -14,6 +18,15 @@ public sealed class ImagingOptions
     /// still finishes real images, and short enough that a crafted file cannot hold a core for long.
     /// </summary>
     public const double DefaultDecodeTimeoutSeconds = 5;
+
+    /// <summary>
+    /// The largest image in bytes, however it comes: downloaded (Fetching), a request body or a
+    /// binary event's data (Edge), an inference protocol input (InferenceProtocol). Its name is the
+    /// one users set when it only capped downloads, kept so their settings hold.
+    /// </summary>
+    [ConfigurationKeyName("FETCH_MAX_BYTES")]
+    [SettingRange(1, 1 << 30, ErrorMessage = "FETCH_MAX_BYTES must be between 1 and 1073741824 (1 GiB).")]
+    public int MaxImageBytes { get; set; } = DefaultMaxImageBytes;
 
     /// <summary>The largest width × height the loader decodes, as stored (before any reduced-size decode).</summary>
     [ConfigurationKeyName("MAX_IMAGE_PIXELS")]

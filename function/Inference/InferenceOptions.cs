@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using ImageClassifier.Settings;
 using Microsoft.Extensions.Options;
 using Microsoft.ML.OnnxRuntime;
 

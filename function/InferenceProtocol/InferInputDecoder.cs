@@ -1,5 +1,4 @@
 using ImageClassifier.Failures;
-using ImageClassifier.Fetching;
 using ImageClassifier.Imaging;
 using ImageClassifier.Inference;
 using Microsoft.Extensions.Options;
@@ -11,7 +10,7 @@ namespace ImageClassifier.InferenceProtocol;
 /// image tensors: either the model's own FP32 input, or, as this server's extension, encoded
 /// images (BYTES, base64) that go through the function's own preprocessing.
 /// </summary>
-internal sealed class InferInputDecoder(ImagePreprocessor preprocessor, IOptions<FetchOptions> fetch)
+internal sealed class InferInputDecoder(ImagePreprocessor preprocessor, IOptions<ImagingOptions> image)
 {
     /// <summary>The extension input: one encoded image (JPEG, PNG, …) per element.</summary>
     public const string ImageBytesInput = "image_bytes";
@@ -101,7 +100,7 @@ internal sealed class InferInputDecoder(ImagePreprocessor preprocessor, IOptions
             throw Malformed($"Input '{ImageBytesInput}' of shape [{count}] needs {count} base64 strings, not {data.Count} elements.");
         }
 
-        var maxBytes = fetch.Value.MaxBytes;
+        var maxBytes = image.Value.MaxImageBytes;
         for (var index = 0; index < count; index++)
         {
             if (data.Bytes[index].Length > maxBytes)

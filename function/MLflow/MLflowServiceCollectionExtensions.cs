@@ -1,5 +1,8 @@
 using System.Net.Http.Headers;
 using ImageClassifier.Inference;
+using ImageClassifier.MLflow.Client;
+using ImageClassifier.MLflow.Registry;
+using ImageClassifier.MLflow.Tracking;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;

@@ -1,3 +1,4 @@
+using ImageClassifier.Settings;
 using Microsoft.Extensions.Options;
 
 namespace ImageClassifier.Scheduling;

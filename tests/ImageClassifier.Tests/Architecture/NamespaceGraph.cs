@@ -4,8 +4,9 @@ namespace ImageClassifier.Tests.Architecture;
 
 /// <summary>
 /// Which of the function's namespaces (its folders) use which others, read from the source: the
-/// <c>using</c> lines, names qualified with a namespace (<c>Failures.Problems</c>), and the root
-/// namespace's types, which every namespace under it sees without a <c>using</c>.
+/// <c>using</c> lines, names qualified with a namespace (<c>Failures.Problems</c>), and the types
+/// of an enclosing namespace (the root's, or <c>MLflow</c>'s for <c>MLflow.Client</c>), which a
+/// namespace sees without a <c>using</c>, attributes in their short form included.
 /// </summary>
 public sealed partial class NamespaceGraph
 {
@@ -29,7 +30,8 @@ public sealed partial class NamespaceGraph
             .ToList();
 
         var namespaces = files.Select(file => file.Namespace!).ToHashSet(StringComparer.Ordinal);
-        var rootTypes = files.Where(file => file.Namespace == Root).SelectMany(file => DeclaredTypes(file.Text)).ToHashSet(StringComparer.Ordinal);
+        var declared = files.GroupBy(file => file.Namespace!, StringComparer.Ordinal)
+            .ToDictionary(group => group.Key, group => group.SelectMany(file => DeclaredTypes(file.Text)).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
         var edges = namespaces.ToDictionary(ns => ns, _ => new HashSet<string>(StringComparer.Ordinal), StringComparer.Ordinal);
 
         foreach (var (text, ns) in files)
@@ -40,20 +42,28 @@ public sealed partial class NamespaceGraph
                 used.Add(match.Groups["ns"].Value);
             }
 
-            var code = UsingLine().Replace(text, string.Empty);
+            // The file's own namespace line names its enclosing namespaces without using them.
+            var code = FileNamespace().Replace(UsingLine().Replace(text, string.Empty), string.Empty);
             foreach (Match match in QualifiedName().Matches(code))
             {
-                var qualified = Root + "." + match.Groups["ns"].Value;
-                if (namespaces.Contains(qualified))
+                // As C# resolves it: ImageClassifier.X is X under the root; a bare X.Type is X under
+                // the file's namespace or the nearest enclosing one that has it (MLflow's Client.X).
+                var name = match.Groups["ns"].Value;
+                var qualified = match.Groups["root"].Success
+                    ? Root + "." + name
+                    : new[] { ns! }.Concat(EnclosingNamespaces(ns!)).Select(outer => outer + "." + name).FirstOrDefault(namespaces.Contains);
+                if (qualified is not null && namespaces.Contains(qualified))
                 {
                     used.Add(qualified);
                 }
             }
 
-            // A name followed by '<' is another generic type of that name (System.Func<T>, not the root's Func).
-            if (ns != Root && rootTypes.Any(type => Regex.IsMatch(code, $@"(?<![\w.]){Regex.Escape(type)}\b(?!\s*<)")))
+            foreach (var outer in EnclosingNamespaces(ns!))
             {
-                used.Add(Root);
+                if (declared.TryGetValue(outer, out var types) && types.Any(type => Mentions(code, type)))
+                {
+                    used.Add(outer);
+                }
             }
 
             used.Remove(ns!);
@@ -121,6 +131,33 @@ public sealed partial class NamespaceGraph
         return cycles;
     }
 
+    /// <summary>
+    /// Whether <paramref name="code"/> names the type <paramref name="type"/>, unqualified: by its
+    /// name, or, for an attribute class <c>XAttribute</c>, as C# lets an attribute be written:
+    /// <c>[X]</c>, <c>[X(…)]</c>, <c>[A, X(…)]</c>, <c>[property: X]</c>.
+    /// </summary>
+    public static bool Mentions(string code, string type)
+    {
+        // A name followed by '<' is another generic type of that name (System.Func<T>, not the root's Func).
+        if (Regex.IsMatch(code, $@"(?<![\w.]){Regex.Escape(type)}\b(?!\s*<)"))
+        {
+            return true;
+        }
+
+        const string Suffix = "Attribute";
+        return type.Length > Suffix.Length && type.EndsWith(Suffix, StringComparison.Ordinal)
+            && Regex.IsMatch(code, $@"[\[,]\s*(?:\w+\s*:\s*)?{Regex.Escape(type[..^Suffix.Length])}\s*[(\],]");
+    }
+
+    /// <summary>The namespaces around <paramref name="ns"/>, nearest first: <c>A.B</c>, then <c>A</c>, for <c>A.B.C</c>.</summary>
+    private static IEnumerable<string> EnclosingNamespaces(string ns)
+    {
+        for (var dot = ns.LastIndexOf('.'); dot > 0; dot = ns.LastIndexOf('.', dot - 1))
+        {
+            yield return ns[..dot];
+        }
+    }
+
     private static string? NamespaceOf(string text) => FileNamespace().Match(text) is { Success: true } match ? match.Groups["ns"].Value : null;
 
     private static IEnumerable<string> DeclaredTypes(string text) => TypeDeclaration().Matches(text).Select(match => match.Groups["name"].Value);
@@ -131,7 +168,7 @@ public sealed partial class NamespaceGraph
     [GeneratedRegex(@"^using (?:static )?(?<ns>ImageClassifier(?:\.\w+)*)(?:\.\w+)?;", RegexOptions.Multiline)]
     private static partial Regex UsingLine();
 
-    [GeneratedRegex(@"(?<![\w.])(?:ImageClassifier\.)?(?<ns>\w+)\.[A-Z]\w*")]
+    [GeneratedRegex(@"(?<![\w.])(?<root>ImageClassifier\.)?(?<ns>\w+)\.[A-Z]\w*")]
     private static partial Regex QualifiedName();
 
     [GeneratedRegex(@"\b(?:class|record|struct|interface|enum)\s+(?<name>[A-Z]\w*)")]

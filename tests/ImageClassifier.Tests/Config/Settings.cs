@@ -14,11 +14,12 @@ public static partial class Settings
     /// Bound names the manifests leave unset on purpose: unset LABELS_PATH means the labels
     /// bundled with the model, and no value (not even empty) says that; likewise unset
     /// MEMORY_BUDGET_BYTES means the budget worked out from the memory limit; MLflow's credentials
-    /// come from a Secret that docs/mlops.md shows how to add, never from a manifest's value.
+    /// come from a Secret that docs/mlops.md shows how to add, never from a manifest's value; PORT is
+    /// Knative's to set (it reserves the name and passes containerPort).
     /// </summary>
     public static readonly IReadOnlySet<string> UnsetInManifests = new HashSet<string>(StringComparer.Ordinal)
     {
-        "LABELS_PATH", "MEMORY_BUDGET_BYTES", "MLFLOW_TRACKING_USERNAME", "MLFLOW_TRACKING_PASSWORD", "MLFLOW_TRACKING_TOKEN",
+        "LABELS_PATH", "MEMORY_BUDGET_BYTES", "MLFLOW_TRACKING_USERNAME", "MLFLOW_TRACKING_PASSWORD", "MLFLOW_TRACKING_TOKEN", "PORT",
     };
 
     /// <summary>Every <c>[ConfigurationKeyName]</c> on every options class of the function, so a new option is caught.</summary>

@@ -1,5 +1,6 @@
 using ImageClassifier.Edge;
 using ImageClassifier.Fetching;
+using ImageClassifier.Imaging;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -11,7 +12,7 @@ public class EdgeOptionsTests
     [Fact]
     public void A_structured_event_may_hold_the_largest_image_in_base64_with_its_envelope()
     {
-        var limits = new BodyLimits(Options.Create(new EdgeOptions { MaxRequestBytes = 1024 }), Options.Create(new FetchOptions { MaxBytes = 3000 }));
+        var limits = new BodyLimits(Options.Create(new EdgeOptions { MaxRequestBytes = 1024 }), Options.Create(new ImagingOptions { MaxImageBytes = 3000 }));
 
         Assert.Equal(4000 + 1024, limits.StructuredEvent);
         Assert.Equal(4000 + 1024, limits.Largest);

@@ -16,7 +16,6 @@ public class FetchOptionsTests
         Assert.Equal(TimeSpan.FromSeconds(10), options.AttemptTimeout);
         Assert.Equal(2, options.MaxRetries);
         Assert.Equal(TimeSpan.FromMilliseconds(200), options.RetryDelay);
-        Assert.Equal(20 * 1024 * 1024, options.MaxBytes);
         Assert.False(options.AllowPrivateNetworks);
         Assert.Equal(new HashSet<int> { 80, 443 }, options.AllowedPortSet);
         Assert.Empty(options.DeniedNetworks());
@@ -31,7 +30,6 @@ public class FetchOptionsTests
             ["FETCH_ATTEMPT_TIMEOUT_SECONDS"] = "7",
             ["FETCH_MAX_RETRIES"] = "0",
             ["FETCH_RETRY_DELAY_MS"] = "50",
-            ["FETCH_MAX_BYTES"] = "1024",
             ["FETCH_ALLOW_PRIVATE_NETWORKS"] = "true",
             ["FETCH_ALLOWED_PORTS"] = "443, 8443",
         });
@@ -40,7 +38,6 @@ public class FetchOptionsTests
         Assert.Equal(TimeSpan.FromSeconds(7), options.AttemptTimeout);
         Assert.Equal(0, options.MaxRetries);
         Assert.Equal(TimeSpan.FromMilliseconds(50), options.RetryDelay);
-        Assert.Equal(1024, options.MaxBytes);
         Assert.True(options.AllowPrivateNetworks);
         Assert.Equal([443, 8443], options.AllowedPortSet.Order());
     }
@@ -57,7 +54,6 @@ public class FetchOptionsTests
     [InlineData("FETCH_ATTEMPT_TIMEOUT_SECONDS", "16")]
     [InlineData("FETCH_MAX_RETRIES", "-1")]
     [InlineData("FETCH_RETRY_DELAY_MS", "-5")]
-    [InlineData("FETCH_MAX_BYTES", "0")]
     [InlineData("FETCH_ALLOWED_PORTS", "80,http")]
     [InlineData("FETCH_ALLOWED_PORTS", "0")]
     [InlineData("FETCH_ALLOWED_PORTS", "65536")]

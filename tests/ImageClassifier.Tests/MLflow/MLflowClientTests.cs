@@ -1,5 +1,6 @@
 using System.Net;
-using ImageClassifier.MLflow;
+using ImageClassifier.MLflow.Client;
+using ImageClassifier.MLflow.Tracking;
 
 namespace ImageClassifier.Tests.MLflow;
 

@@ -1,4 +1,5 @@
 using ImageClassifier.MLflow;
+using ImageClassifier.MLflow.Tracking;
 using ImageClassifier.Tests.Harness;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
-using ImageClassifier.MLflow;
+using ImageClassifier.MLflow.Client;
+using ImageClassifier.MLflow.Tracking;
 
 namespace ImageClassifier.Tests.MLflow;
 

@@ -2,7 +2,8 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
-using ImageClassifier.MLflow;
+using ImageClassifier.MLflow.Client;
+using ImageClassifier.MLflow.Tracking;
 
 namespace ImageClassifier.Tests.MLflow;
 

@@ -1,7 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using ImageClassifier.Inference;
-using ImageClassifier.MLflow;
+using ImageClassifier.MLflow.Client;
+using ImageClassifier.MLflow.Registry;
 
 namespace ImageClassifier.Tests.MLflow;
 

@@ -1,4 +1,5 @@
-using ImageClassifier.MLflow;
+using ImageClassifier.MLflow.Client;
+using ImageClassifier.MLflow.Tracking;
 
 namespace ImageClassifier.Tests.MLflow;
 

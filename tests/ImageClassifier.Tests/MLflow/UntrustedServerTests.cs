@@ -1,6 +1,7 @@
 using System.Text;
 using ImageClassifier.Inference;
-using ImageClassifier.MLflow;
+using ImageClassifier.MLflow.Client;
+using ImageClassifier.MLflow.Registry;
 
 namespace ImageClassifier.Tests.MLflow;
 

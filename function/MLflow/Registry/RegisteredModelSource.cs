@@ -2,9 +2,10 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 using ImageClassifier.Inference;
+using ImageClassifier.MLflow.Client;
 using Microsoft.Extensions.Options;
 
-namespace ImageClassifier.MLflow;
+namespace ImageClassifier.MLflow.Registry;
 
 /// <summary>
 /// Fetches the model <c>MODEL_URI</c> names from the MLflow Model Registry into the cache

@@ -1,7 +1,8 @@
 using System.Threading.Channels;
+using ImageClassifier.MLflow.Client;
 using Microsoft.Extensions.Options;
 
-namespace ImageClassifier.MLflow;
+namespace ImageClassifier.MLflow.Tracking;
 
 /// <summary>
 /// The bounded queue between classification and MLflow: bounded in predictions

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace ImageClassifier.MLflow;
+namespace ImageClassifier.MLflow.Tracking;
 
 /// <summary>The file name an image gets among its run's artifacts.</summary>
 public static partial class ImageArtifactName

@@ -1,4 +1,6 @@
-namespace ImageClassifier.MLflow;
+using ImageClassifier.MLflow.Client;
+
+namespace ImageClassifier.MLflow.Registry;
 
 /// <summary>The Model Registry calls that turn <c>models:/</c> URIs into artifacts.</summary>
 public sealed class MLflowRegistryClient(MLflowRestClient rest)

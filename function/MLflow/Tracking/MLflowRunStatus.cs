@@ -1,4 +1,4 @@
-namespace ImageClassifier.MLflow;
+namespace ImageClassifier.MLflow.Tracking;
 
 /// <summary>The RunStatus values of service.proto that this client sets.</summary>
 public static class MLflowRunStatus

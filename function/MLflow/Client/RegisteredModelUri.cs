@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.RegularExpressions;
 
-namespace ImageClassifier.MLflow;
+namespace ImageClassifier.MLflow.Client;
 
 /// <summary>A model in MLflow's registry, as <c>mlflow.pyfunc.load_model</c> names it.</summary>
 /// <param name="Name">The registered model's name.</param>

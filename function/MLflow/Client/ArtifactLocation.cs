@@ -1,4 +1,4 @@
-namespace ImageClassifier.MLflow;
+namespace ImageClassifier.MLflow.Client;
 
 /// <summary>
 /// An artifact URI served by the tracking server's artifact proxy, resolved as the Python

@@ -1,7 +1,8 @@
 using System.Security.Cryptography;
+using ImageClassifier.MLflow.Client;
 using Microsoft.Extensions.Options;
 
-namespace ImageClassifier.MLflow;
+namespace ImageClassifier.MLflow.Tracking;
 
 /// <summary>
 /// Turns a classification into a <see cref="TrackedPrediction"/> and queues it. The only work

@@ -1,7 +1,8 @@
 using System.ComponentModel.DataAnnotations;
+using ImageClassifier.Settings;
 using Microsoft.Extensions.Options;
 
-namespace ImageClassifier.MLflow;
+namespace ImageClassifier.MLflow.Client;
 
 /// <summary>
 /// Where MLflow is and what the function does with it, under MLflow's own environment variable

@@ -1,4 +1,6 @@
-namespace ImageClassifier.MLflow;
+using ImageClassifier.MLflow.Client;
+
+namespace ImageClassifier.MLflow.Tracking;
 
 /// <summary>Experiments and runs, through the calls the MLflow Python client makes for them.</summary>
 public sealed class MLflowTrackingClient(MLflowRestClient rest)

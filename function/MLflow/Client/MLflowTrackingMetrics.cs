@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 
-namespace ImageClassifier.MLflow;
+namespace ImageClassifier.MLflow.Client;
 
 /// <summary>
 /// What became of the predictions handed to tracking, and what the MLflow client refused of what

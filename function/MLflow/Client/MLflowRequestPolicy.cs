@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.Extensions.Options;
 
-namespace ImageClassifier.MLflow;
+namespace ImageClassifier.MLflow.Client;
 
 /// <summary>
 /// What every request to MLflow must satisfy, at the one place they all pass: https (plain http

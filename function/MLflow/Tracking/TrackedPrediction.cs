@@ -1,6 +1,6 @@
 using ImageClassifier.Inference;
 
-namespace ImageClassifier.MLflow;
+namespace ImageClassifier.MLflow.Tracking;
 
 /// <summary>One classification waiting to be logged: everything the run needs, owned by the queue.</summary>
 /// <param name="Time">When it was classified.</param>

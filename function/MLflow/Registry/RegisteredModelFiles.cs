@@ -1,4 +1,6 @@
-namespace ImageClassifier.MLflow;
+using ImageClassifier.MLflow.Client;
+
+namespace ImageClassifier.MLflow.Registry;
 
 /// <summary>A registered model version's files, downloaded and checked, ready to load.</summary>
 /// <param name="Name">The registered model's name, as replies report it (beside the version).</param>

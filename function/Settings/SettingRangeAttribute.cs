@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 
-namespace ImageClassifier;
+namespace ImageClassifier.Settings;
 
 /// <summary>
 /// <see cref="RangeAttribute"/> for numeric settings, whose <c>ErrorMessage</c> names the

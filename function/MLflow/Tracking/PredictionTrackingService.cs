@@ -1,6 +1,7 @@
+using ImageClassifier.MLflow.Client;
 using Microsoft.Extensions.Options;
 
-namespace ImageClassifier.MLflow;
+namespace ImageClassifier.MLflow.Tracking;
 
 /// <summary>
 /// Logs queued predictions to MLflow one at a time, in the background. On shutdown it stops

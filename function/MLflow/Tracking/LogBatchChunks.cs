@@ -1,4 +1,6 @@
-namespace ImageClassifier.MLflow;
+using ImageClassifier.MLflow.Client;
+
+namespace ImageClassifier.MLflow.Tracking;
 
 /// <summary>
 /// MLflow's limits on one runs/log-batch call (mlflow/utils/validation.py): at most 1000

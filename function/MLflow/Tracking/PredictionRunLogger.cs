@@ -1,7 +1,8 @@
 using System.Globalization;
+using ImageClassifier.MLflow.Client;
 using Microsoft.Extensions.Options;
 
-namespace ImageClassifier.MLflow;
+namespace ImageClassifier.MLflow.Tracking;
 
 /// <summary>
 /// Logs one prediction as one MLflow run, with the calls <c>mlflow.start_run()</c>,

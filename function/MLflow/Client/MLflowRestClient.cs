@@ -5,7 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Options;
 
-namespace ImageClassifier.MLflow;
+namespace ImageClassifier.MLflow.Client;
 
 /// <summary>
 /// MLflow's REST transport: endpoint URLs under the tracking URI, JSON both ways, and MLflow's
@@ -13,7 +13,7 @@ namespace ImageClassifier.MLflow;
 /// is read as it arrives, up to a cap (MLFLOW_MAX_RESPONSE_BYTES for the API's JSON, the caller's
 /// for a file), within MLFLOW_HTTP_REQUEST_TIMEOUT, and one longer than its cap is a failure,
 /// never retried. Credentials, the origins allowed and retries live in the named HttpClient
-/// (see <see cref="MLflowServiceCollectionExtensions"/>).
+/// (see <c>AddMLflow</c>).
 /// </summary>
 public sealed class MLflowRestClient(IHttpClientFactory httpClientFactory, IOptions<MLflowOptions> options, MLflowTrackingMetrics metrics)
 {

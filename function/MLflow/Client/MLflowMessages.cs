@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace ImageClassifier.MLflow;
+namespace ImageClassifier.MLflow.Client;
 
 // The JSON bodies of MLflow's REST API 2.0 (service.proto, model_registry.proto,
 // mlflow_artifacts.proto), only the fields this client sends or reads.

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace ImageClassifier.MLflow;
+namespace ImageClassifier.MLflow.Client;
 
 /// <summary>
 /// An MLflow server answered with an error: its <c>error_code</c> (e.g.

@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.StaticFiles;
 
-namespace ImageClassifier.MLflow;
+namespace ImageClassifier.MLflow.Client;
 
 /// <summary>Run and model artifacts through the tracking server's proxied artifact endpoints.</summary>
 public sealed class MLflowArtifactClient(MLflowRestClient rest, MLflowTrackingMetrics metrics)
