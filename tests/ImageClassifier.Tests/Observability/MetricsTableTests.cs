@@ -19,7 +19,7 @@ public sealed partial class MetricsTableTests
     public async Task Every_instrument_of_the_function_is_a_row_of_the_Metrics_table_and_every_row_an_instrument()
     {
         Dictionary<string, string> instruments;
-        await using (var function = await ReadyFunction.StartAsync())
+        await using (var function = await FunctionApp.StartAsync())
         {
             instruments = Instruments(function);
         }
@@ -36,7 +36,7 @@ public sealed partial class MetricsTableTests
     [Fact]
     public async Task The_names_the_table_is_checked_under_are_those_metrics_shows()
     {
-        await using var function = await ReadyFunction.StartAsync();
+        await using var function = await FunctionApp.StartAsync();
         var expected = Instruments(function);
         using (var image = new ByteArrayContent(TestImages.Read("chelsea.png")))
         {
@@ -70,7 +70,7 @@ public sealed partial class MetricsTableTests
     /// Prometheus names them, with their Prometheus type: those made once the function is ready,
     /// and those of every feature's metrics class, which is made on first use.
     /// </summary>
-    private static Dictionary<string, string> Instruments(ReadyFunction function)
+    private static Dictionary<string, string> Instruments(FunctionApp function)
     {
         var factory = function.Services.GetRequiredService<IMeterFactory>();
         var instruments = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
