@@ -19,7 +19,7 @@ namespace ImageClassifier.Tests.MLflow;
 /// </summary>
 public sealed class CommunityModelServingTests : IAsyncLifetime
 {
-    private const string Cifar = "keras-cifar10-cnn";
+    internal const string Cifar = "keras-cifar10-cnn";
     private const string Fer = "keras-fer2013-mini-xception";
     private const string Paddle = "paddleocr-textline-cls-v2";
 
@@ -82,38 +82,10 @@ public sealed class CommunityModelServingTests : IAsyncLifetime
     [Fact]
     public async Task The_keras_cifar_model_takes_its_preprocessing_and_labels_from_the_MLmodel_metadata_mlflow_onnx_log_model_writes()
     {
-        var labels = string.Join('\n', Labels(Cifar).Select(name => $"  - cifar {name}"));
-        var mlmodel = $$"""
-            artifact_path: model
-            flavors:
-              onnx:
-                code: null
-                data: model.onnx
-                onnx_version: 1.17.0
-              python_function:
-                data: model.onnx
-                loader_module: mlflow.onnx
-            metadata:
-              labels:
-            {{labels}}
-              preprocessing:
-                mean:
-                - 0.0
-                - 0.0
-                - 0.0
-                resize: stretch
-                size: 32
-                std:
-                - 1.0
-                - 1.0
-                - 1.0
-            mlflow_version: 2.20.2
-            model_uuid: 0f6b4f0c3f2a4a3c9d0f2b1e5a6c7d8e
-            """;
         await using var app = Serve(Cifar, new()
         {
             ["model.onnx"] = await File.ReadAllBytesAsync(SharedModels.CommunityFile(Cifar, "cifar10_model.onnx")),
-            ["MLmodel"] = Encoding.UTF8.GetBytes(mlmodel),
+            ["MLmodel"] = CifarMLmodel(),
         });
         var client = await app.CreateReadyClientAsync();
 
@@ -212,8 +184,45 @@ public sealed class CommunityModelServingTests : IAsyncLifetime
         Assert.Contains(app.Logs.Entries, entry => entry.Message.Contains("loaded from", StringComparison.Ordinal)
             && Equals(entry.Values.GetValueOrDefault("PreprocessingSource"), source));
 
+    /// <summary>
+    /// The CIFAR model's MLmodel as <c>mlflow.onnx.log_model(..., metadata={"preprocessing": ..., "labels": ...})</c>
+    /// writes it (yaml.safe_dump: keys sorted, lists in block style), its labels after <c>cifar </c>.
+    /// </summary>
+    internal static byte[] CifarMLmodel()
+    {
+        var labels = string.Join('\n', Labels(Cifar).Select(name => $"  - cifar {name}"));
+        var mlmodel = $$"""
+            artifact_path: model
+            flavors:
+              onnx:
+                code: null
+                data: model.onnx
+                onnx_version: 1.17.0
+              python_function:
+                data: model.onnx
+                loader_module: mlflow.onnx
+            metadata:
+              labels:
+            {{labels}}
+              preprocessing:
+                mean:
+                - 0.0
+                - 0.0
+                - 0.0
+                resize: stretch
+                size: 32
+                std:
+                - 1.0
+                - 1.0
+                - 1.0
+            mlflow_version: 2.20.2
+            model_uuid: 0f6b4f0c3f2a4a3c9d0f2b1e5a6c7d8e
+            """;
+        return Encoding.UTF8.GetBytes(mlmodel);
+    }
+
     /// <summary>The CIFAR model's sample photos, each with the reference's label: stretched to 32x32, /255, NHWC.</summary>
-    private static IEnumerable<(byte[] Photo, string Expected)> CifarSamples()
+    internal static IEnumerable<(byte[] Photo, string Expected)> CifarSamples()
     {
         foreach (var sample in new[] { "sample_bird.jpg", "sample_car.jpg", "sample_frog.jpg" })
         {
