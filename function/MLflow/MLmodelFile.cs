@@ -35,12 +35,12 @@ public static partial class MLmodelFile
     public const string Source = "the MLmodel file's metadata";
 
     /// <summary>The preprocessing (as the format's JSON) and labels an MLmodel file's <c>metadata</c> states; null where it states none.</summary>
-    /// <exception cref="InvalidDataException">Not YAML, over a bound, an alias, or a <c>metadata</c> of the wrong shape.</exception>
+    /// <exception cref="MLmodelRefusedException">Not YAML, over a bound, an alias, or a <c>metadata</c> of the wrong shape.</exception>
     public static (string? PreprocessingJson, IReadOnlyList<string>? Labels) Read(string yaml)
     {
         if (Encoding.UTF8.GetByteCount(yaml) > MaxBytes)
         {
-            throw new InvalidDataException($"{FileName} is larger than the {MaxBytes} bytes it may have.");
+            throw new MLmodelRefusedException($"{FileName} is larger than the {MaxBytes} bytes it may have.");
         }
 
         Node? root;
@@ -50,7 +50,7 @@ public static partial class MLmodelFile
         }
         catch (YamlException exception)
         {
-            throw new InvalidDataException($"{FileName} is not YAML: {exception.Message}", exception);
+            throw new MLmodelRefusedException($"{FileName} is not YAML: {exception.Message}", exception);
         }
 
         if (root is not Mapping document || document.Get("metadata") is not { } metadata || metadata is Value { IsNull: true })
@@ -60,20 +60,20 @@ public static partial class MLmodelFile
 
         if (metadata is not Mapping fields)
         {
-            throw new InvalidDataException($"{FileName}: metadata must be a mapping.");
+            throw new MLmodelRefusedException($"{FileName}: metadata must be a mapping.");
         }
 
         var preprocessing = fields.Get(PreprocessingFormat.MetadataKey) switch
         {
             null => null,
             Mapping section => ToJson(section),
-            _ => throw new InvalidDataException($"{FileName}: metadata.preprocessing must be a mapping in the preprocessing format."),
+            _ => throw new MLmodelRefusedException($"{FileName}: metadata.preprocessing must be a mapping in the preprocessing format."),
         };
         var labels = fields.Get(ModelLabels.MetadataKey) switch
         {
             null => null,
             Sequence names when names.Items.All(item => item is Value) => names.Items.Cast<Value>().Select(name => name.Text).ToList(),
-            _ => throw new InvalidDataException($"{FileName}: metadata.labels must be a list of names."),
+            _ => throw new MLmodelRefusedException($"{FileName}: metadata.labels must be a list of names."),
         };
         return (preprocessing, labels);
     }
@@ -91,7 +91,7 @@ public static partial class MLmodelFile
             switch (parser.Current)
             {
                 case AnchorAlias:
-                    throw new InvalidDataException($"{FileName} holds an alias (*name); aliases are refused, MLflow writes none.");
+                    throw new MLmodelRefusedException($"{FileName} holds an alias (*name); aliases are refused, MLflow writes none.");
                 case DocumentEnd when root is not null:
                     return root;
                 case Scalar scalar:
@@ -116,7 +116,7 @@ public static partial class MLmodelFile
             Add(node);
             if (open.Count == MaxDepth)
             {
-                throw new InvalidDataException($"{FileName} nests deeper than {MaxDepth} levels.");
+                throw new MLmodelRefusedException($"{FileName} nests deeper than {MaxDepth} levels.");
             }
 
             open.Push(node);
@@ -136,7 +136,7 @@ public static partial class MLmodelFile
         {
             if (++nodes > MaxNodes)
             {
-                throw new InvalidDataException($"{FileName} has more than {MaxNodes} nodes.");
+                throw new MLmodelRefusedException($"{FileName} has more than {MaxNodes} nodes.");
             }
 
             switch (open.TryPeek(out var parent) ? parent : null)
@@ -157,7 +157,7 @@ public static partial class MLmodelFile
                     keys.Push(key.Text);
                     break;
                 case Mapping:
-                    throw new InvalidDataException($"{FileName} has a key that is not a plain value.");
+                    throw new MLmodelRefusedException($"{FileName} has a key that is not a plain value.");
             }
         }
     }
@@ -246,5 +246,19 @@ public static partial class MLmodelFile
         public List<(string Key, Node Value)> Fields { get; } = [];
 
         public Node? Get(string key) => Fields.FirstOrDefault(field => field.Key == key).Value;
+    }
+}
+
+/// <summary>An MLmodel file that is not read: a version's files never change, so asking again would get the same file.</summary>
+public sealed class MLmodelRefusedException : Exception
+{
+    public MLmodelRefusedException(string message)
+        : base(message)
+    {
+    }
+
+    public MLmodelRefusedException(string message, Exception innerException)
+        : base(message, innerException)
+    {
     }
 }

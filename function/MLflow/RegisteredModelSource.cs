@@ -95,7 +95,7 @@ public sealed partial class RegisteredModelSource(
     /// <summary>
     /// Downloads the requested model, retrying until it succeeds, the host stops, or
     /// MODEL_LOAD_TIMEOUT_SECONDS have passed since the first call. A refusal of this client's own
-    /// limits (an answer over its cap, a host no one named, a model too large) is not retried:
+    /// limits (an answer over its cap, a host no one named, a model too large, an MLmodel it will not read) is not retried:
     /// asking again would only get the same answer.
     /// </summary>
     /// <exception cref="TimeoutException">The deadline passed.</exception>
@@ -114,7 +114,7 @@ public sealed partial class RegisteredModelSource(
                 var version = await registry.GetModelVersionAsync(model, linked.Token);
                 return await DownloadVersionAsync(model, version, linked.Token);
             }
-            catch (Exception exception) when (exception is MLflowResponseTooLargeException or MLflowTransportRefusedException or ModelTooLargeException)
+            catch (Exception exception) when (exception is MLflowResponseTooLargeException or MLflowTransportRefusedException or ModelTooLargeException or MLmodelRefusedException)
             {
                 throw new InvalidOperationException($"{model} is refused: {Reason(exception)}", exception);
             }

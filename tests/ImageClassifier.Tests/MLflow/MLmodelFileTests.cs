@@ -85,7 +85,7 @@ public sealed class MLmodelFileTests
               labels: *d
             """;
 
-        var error = Assert.Throws<InvalidDataException>(() => MLmodelFile.Read(bomb));
+        var error = Assert.Throws<MLmodelRefusedException>(() => MLmodelFile.Read(bomb));
 
         Assert.Contains("alias", error.Message, StringComparison.Ordinal);
     }
@@ -93,7 +93,7 @@ public sealed class MLmodelFileTests
     [Fact]
     public void A_file_over_its_size_is_refused_before_it_is_parsed()
     {
-        var error = Assert.Throws<InvalidDataException>(() => MLmodelFile.Read(Flavors + "# " + new string('x', MLmodelFile.MaxBytes)));
+        var error = Assert.Throws<MLmodelRefusedException>(() => MLmodelFile.Read(Flavors + "# " + new string('x', MLmodelFile.MaxBytes)));
 
         Assert.Contains($"{MLmodelFile.MaxBytes} bytes", error.Message, StringComparison.Ordinal);
     }
@@ -103,7 +103,7 @@ public sealed class MLmodelFileTests
     {
         var deep = Flavors + "metadata: " + new string('[', MLmodelFile.MaxDepth + 1) + new string(']', MLmodelFile.MaxDepth + 1) + "\n";
 
-        var error = Assert.Throws<InvalidDataException>(() => MLmodelFile.Read(deep));
+        var error = Assert.Throws<MLmodelRefusedException>(() => MLmodelFile.Read(deep));
 
         Assert.Contains($"deeper than {MLmodelFile.MaxDepth}", error.Message, StringComparison.Ordinal);
     }
@@ -113,7 +113,7 @@ public sealed class MLmodelFileTests
     {
         var wide = Flavors + "metadata:\n  labels: [" + string.Join(',', Enumerable.Repeat("a", MLmodelFile.MaxNodes)) + "]\n";
 
-        var error = Assert.Throws<InvalidDataException>(() => MLmodelFile.Read(wide));
+        var error = Assert.Throws<MLmodelRefusedException>(() => MLmodelFile.Read(wide));
 
         Assert.Contains($"more than {MLmodelFile.MaxNodes} nodes", error.Message, StringComparison.Ordinal);
     }
@@ -125,7 +125,7 @@ public sealed class MLmodelFileTests
     [InlineData("metadata: {labels: [a\n", "not YAML")]
     public void A_metadata_of_the_wrong_shape_is_refused_saying_which(string yaml, string why)
     {
-        var error = Assert.Throws<InvalidDataException>(() => MLmodelFile.Read(Flavors + yaml));
+        var error = Assert.Throws<MLmodelRefusedException>(() => MLmodelFile.Read(Flavors + yaml));
 
         Assert.Contains(why, error.Message, StringComparison.Ordinal);
     }
