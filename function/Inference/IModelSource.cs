@@ -44,4 +44,5 @@ public interface IModelSource
 /// <param name="ModelPath">The ONNX file.</param>
 /// <param name="LabelsPath">The labels the model carries, or null to use the bundled ones.</param>
 /// <param name="Sha256">The SHA-256 of the ONNX file as delivered.</param>
-public sealed record SourcedModel(string Name, string Version, string ModelPath, string? LabelsPath, string Sha256);
+/// <param name="Companions">What the files beside the ONNX file and the source's own metadata say about the model.</param>
+public sealed record SourcedModel(string Name, string Version, string ModelPath, string? LabelsPath, string Sha256, ModelCompanions? Companions = null);

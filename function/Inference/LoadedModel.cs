@@ -70,13 +70,10 @@ internal sealed class LoadedModel : IModelSession
     public static LoadedModel Create(
         InferenceSession session, ModelBundle bundle, ModelInfo info, SemaphoreSlim runSlots, CpuWorkers cpu, Action<LoadedModel> closed)
     {
-        bundle = PreprocessingFormat.FromOnnxMetadata(bundle, session.ModelMetadata.CustomMetadataMap);
         var (inputName, input) = session.InputMetadata.Single();
         var (outputName, output) = session.OutputMetadata.First();
-        if (output.Dimensions is [_, > 0 and var outputs])
-        {
-            bundle = ModelLabels.FromOnnxMetadata(bundle, session.ModelMetadata.CustomMetadataMap, outputs);
-        }
+        bundle = ModelDescription.FromOnnxMetadata(bundle, session.ModelMetadata.CustomMetadataMap,
+            output.Dimensions is [_, > 0 and var outputs] ? outputs : null);
         var preprocessing = ModelInput.Fit(bundle, inputName, input);
         var dims = input.Dimensions;
 

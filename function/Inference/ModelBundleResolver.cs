@@ -24,9 +24,6 @@ public sealed class ModelBundleResolver(IOptions<InferenceOptions> options, IEnu
     {
         var settings = options.Value;
         var manifest = await ReadManifestAsync(cancellationToken);
-        var preprocessing = manifest?.Preprocessing.ToSpec() ?? PreprocessingSpec.ImageNet;
-        var stated = manifest?.Preprocessing.Stated ?? StatedPreprocessing.None;
-        var statedBy = manifest is null ? ModelBundle.AssumedPreprocessing : ManifestSource;
 
         if (RequestedSource() is { } source)
         {
@@ -36,18 +33,12 @@ public sealed class ModelBundleResolver(IOptions<InferenceOptions> options, IEnu
 
         if (!string.IsNullOrWhiteSpace(settings.ModelPath))
         {
-            var labelsPath = settings.LabelsPath ?? BundledPath(manifest?.Labels.File, "LABELS_PATH");
-            return new ModelBundle(
-                Path.GetFileNameWithoutExtension(settings.ModelPath),
-                RequireFile(settings.ModelPath, "MODEL_PATH"),
-                ExpectedSha256: null,
-                await ReadLabelsAsync(labelsPath, cancellationToken),
-                preprocessing)
-            {
-                Stated = stated,
-                PreprocessingSource = statedBy,
-                Output = manifest?.Preprocessing.Output,
-            };
+            var modelPath = RequireFile(settings.ModelPath, "MODEL_PATH");
+            var companions = await ModelCompanions.ReadBesideAsync(Path.GetDirectoryName(modelPath)!, cancellationToken);
+            var (labels, _) = await ModelDescription.LabelsAsync(settings.LabelsPath, companions,
+                () => BundledPath(manifest?.Labels.File, "LABELS_PATH"), assumeFallback: false, cancellationToken);
+            var bundle = new ModelBundle(Path.GetFileNameWithoutExtension(settings.ModelPath), modelPath, ExpectedSha256: null, labels, PreprocessingSpec.ImageNet);
+            return ModelDescription.WithPreprocessing(bundle, companions, manifest?.Preprocessing);
         }
 
         if (manifest is null)
@@ -56,31 +47,29 @@ public sealed class ModelBundleResolver(IOptions<InferenceOptions> options, IEnu
                 $"No model is bundled in {BundledDirectory} and MODEL_PATH is not set: publish with the model, or set MODEL_PATH.");
         }
 
-        return new ModelBundle(
+        var bundled = new ModelBundle(
             manifest.Name,
             BundledPath(manifest.Model.File, "MODEL_PATH"),
             manifest.Model.Sha256,
-            await ReadLabelsAsync(settings.LabelsPath ?? BundledPath(manifest.Labels.File, "LABELS_PATH"), cancellationToken),
-            preprocessing)
-        {
-            Stated = stated,
-            PreprocessingSource = statedBy,
-            Output = manifest.Preprocessing.Output,
-        };
+            (await ModelDescription.LabelsAsync(settings.LabelsPath ?? BundledPath(manifest.Labels.File, "LABELS_PATH"), ModelCompanions.None,
+                () => BundledPath(manifest.Labels.File, "LABELS_PATH"), assumeFallback: false, cancellationToken)).Labels,
+            PreprocessingSpec.ImageNet);
+        return ModelDescription.WithPreprocessing(bundled, ModelCompanions.None, manifest.Preprocessing);
     }
 
     /// <summary>
-    /// A source's model with its labels (its own, else <c>LABELS_PATH</c>'s or the bundled ones),
+    /// A source's model with the labels and preprocessing its files state (<see cref="ModelDescription"/>),
     /// pinned to the SHA-256 the source delivered. model.json describes the bundled model, not a
-    /// registered one, so the preprocessing is assumed from the model's input.
+    /// registered one, so it is not read for the preprocessing; its labels are the last resort.
     /// </summary>
     public async Task<ModelBundle> ResolveAsync(SourcedModel sourced, CancellationToken cancellationToken)
     {
         var manifest = await ReadManifestAsync(cancellationToken);
-        var labels = sourced.LabelsPath ?? options.Value.LabelsPath ?? BundledPath(manifest?.Labels.File, "LABELS_PATH");
-        return new ModelBundle(sourced.Name, sourced.ModelPath, sourced.Sha256,
-            await ReadLabelsAsync(labels, cancellationToken), PreprocessingSpec.ImageNet, sourced.Version,
-            LabelsAssumed: sourced.LabelsPath is null && options.Value.LabelsPath is null);
+        var companions = sourced.Companions ?? ModelCompanions.None;
+        var (labels, assumed) = await ModelDescription.LabelsAsync(options.Value.LabelsPath ?? sourced.LabelsPath, companions,
+            () => BundledPath(manifest?.Labels.File, "LABELS_PATH"), assumeFallback: true, cancellationToken);
+        var bundle = new ModelBundle(sourced.Name, sourced.ModelPath, sourced.Sha256, labels, PreprocessingSpec.ImageNet, sourced.Version, LabelsAssumed: assumed);
+        return ModelDescription.WithPreprocessing(bundle, companions, manifest: null);
     }
 
     /// <summary>The source the settings ask for, or null when the model is bundled or MODEL_PATH's.</summary>
@@ -110,18 +99,6 @@ public sealed class ModelBundleResolver(IOptions<InferenceOptions> options, IEnu
         await using var stream = File.OpenRead(path);
         return await JsonSerializer.DeserializeAsync(stream, ModelManifestJsonContext.Default.ModelManifest, cancellationToken)
             ?? throw new InvalidOperationException($"{path} is empty.");
-    }
-
-    private static async Task<IReadOnlyList<ModelLabel>> ReadLabelsAsync(string path, CancellationToken cancellationToken)
-    {
-        var file = new FileInfo(RequireFile(path, "LABELS_PATH"));
-        if (file.Length > MaxLabelsBytes)
-        {
-            throw new InvalidDataException($"LABELS_PATH: {path} has {file.Length} bytes, more than the {MaxLabelsBytes} a labels file may have.");
-        }
-
-        var lines = await File.ReadAllLinesAsync(file.FullName, cancellationToken);
-        return [.. lines.Where(line => !string.IsNullOrWhiteSpace(line)).Select(ModelLabel.Parse)];
     }
 
     private static string BundledPath(string? fileName, string variable) =>

@@ -1,3 +1,4 @@
+using ImageClassifier.Inference;
 using ImageClassifier.MLflow.Client;
 
 namespace ImageClassifier.MLflow.Registry;
@@ -8,4 +9,5 @@ namespace ImageClassifier.MLflow.Registry;
 /// <param name="LabelsPath">The labels the model carries, or null to use the default labels.</param>
 /// <param name="Sha256">The SHA-256 of the downloaded ONNX file.</param>
 /// <param name="Version">The version served (what an alias pointed at).</param>
-public sealed record RegisteredModelFiles(string Name, string ModelPath, string? LabelsPath, string Sha256, MLflowModelVersion Version);
+/// <param name="Companions">What the version's MLmodel metadata and Hugging Face files say about the model.</param>
+public sealed record RegisteredModelFiles(string Name, string ModelPath, string? LabelsPath, string Sha256, MLflowModelVersion Version, ModelCompanions? Companions = null);

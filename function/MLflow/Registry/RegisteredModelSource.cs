@@ -96,7 +96,7 @@ public sealed partial class RegisteredModelSource(
     /// <summary>
     /// Downloads the requested model, retrying until it succeeds, the host stops, or
     /// MODEL_LOAD_TIMEOUT_SECONDS have passed since the first call. A refusal of this client's own
-    /// limits (an answer over its cap, a host no one named, a model too large) is not retried:
+    /// limits (an answer over its cap, a host no one named, a model too large, an MLmodel it will not read) is not retried:
     /// asking again would only get the same answer.
     /// </summary>
     /// <exception cref="TimeoutException">The deadline passed.</exception>
@@ -115,7 +115,7 @@ public sealed partial class RegisteredModelSource(
                 var version = await registry.GetModelVersionAsync(model, linked.Token);
                 return await DownloadVersionAsync(model, version, linked.Token);
             }
-            catch (Exception exception) when (exception is MLflowResponseTooLargeException or MLflowTransportRefusedException or ModelTooLargeException)
+            catch (Exception exception) when (exception is MLflowResponseTooLargeException or MLflowTransportRefusedException or ModelTooLargeException or MLmodelRefusedException)
             {
                 throw new InvalidOperationException($"{model} is refused: {Reason(exception)}", exception);
             }
@@ -180,7 +180,7 @@ public sealed partial class RegisteredModelSource(
     private RegisteredModelUri RequireRequested() => Requested ?? throw new InvalidOperationException("MODEL_URI is not set.");
 
     private static SourcedModel Sourced(RegisteredModelFiles files) =>
-        new(files.Name, files.Version.Version, files.ModelPath, files.LabelsPath, files.Sha256);
+        new(files.Name, files.Version.Version, files.ModelPath, files.LabelsPath, files.Sha256, files.Companions);
 
     private static string CheckedNumber(MLflowModelVersion version) =>
         Digits().IsMatch(version.Version) ? version.Version : throw new InvalidDataException($"the registry named version '{version.Version}', not a number");
@@ -212,14 +212,46 @@ public sealed partial class RegisteredModelSource(
                 ? null
                 : (await FetchFileAsync(artifactUri, labelsFile, directory, ModelBundleResolver.MaxLabelsBytes, "the labels' limit", linked.Token)).Path;
 
+            var companions = await ReadCompanionsAsync(artifactUri, files, linked.Token);
+
             logger.LogInformation("Model {ModelUri} version {Version} (run {RunId}): {File} is at {Path}, sha256 {Sha256}, labels {Labels}",
                 model, version.Version, version.RunId, modelFile.Path, modelPath, sha256, labelsPath ?? "the default ones");
-            return new RegisteredModelFiles(model.Name, modelPath, labelsPath, sha256, version);
+            return new RegisteredModelFiles(model.Name, modelPath, labelsPath, sha256, version, companions);
         }
         catch (OperationCanceledException exception) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             throw new TimeoutException($"the download of version {version.Version} did not finish within MODEL_DOWNLOAD_TIMEOUT_SECONDS ({timeout.TotalSeconds:0} s)", exception);
         }
+    }
+
+    /// <summary>
+    /// The small files at the model's root that describe it: the MLmodel's <c>metadata</c>, a Hugging
+    /// Face export's preprocessor_config.json and config.json. Each is read whole within its bound
+    /// (and MLFLOW_MAX_RESPONSE_BYTES), before it is parsed; an absent one is skipped.
+    /// </summary>
+    private async Task<ModelCompanions> ReadCompanionsAsync(string artifactUri, IReadOnlyList<MLflowArtifactFile> files, CancellationToken cancellationToken)
+    {
+        async Task<string?> ReadAsync(string name, int maxBytes)
+        {
+            if (!files.Any(file => !file.IsDir && file.Path == name))
+            {
+                return null;
+            }
+
+            var bytes = await artifacts.ReadSmallAsync(artifactUri, name, Math.Min(maxBytes, options.Value.MaxResponseBytes), cancellationToken);
+            return Encoding.UTF8.GetString(bytes);
+        }
+
+        var mlmodel = await ReadAsync(MLmodelFile.FileName, MLmodelFile.MaxBytes);
+        var (preprocessing, labels) = mlmodel is null ? (null, null) : MLmodelFile.Read(mlmodel);
+        return new ModelCompanions
+        {
+            RegistrySource = MLmodelFile.Source,
+            RegistryPreprocessing = preprocessing,
+            RegistryLabels = labels,
+            PreprocessorConfig = await ReadAsync(ModelCompanions.PreprocessorConfigFile, ModelCompanions.MaxPreprocessorConfigBytes),
+            Config = await ReadAsync(ModelCompanions.ConfigFile, ModelCompanions.MaxConfigBytes),
+        };
     }
 
     /// <summary>

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using ImageClassifier.Observability;
 using ImageClassifier.Tests.Harness;
+using ImageClassifier.Tests.MLflow;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Metadata.Profiles.Exif;
 using SixLabors.ImageSharp.PixelFormats;
@@ -42,6 +43,39 @@ public class PublishedFunctionTests
         var ready = function.Output.Split('\n').Single(line => line.Contains("ms after launch", StringComparison.Ordinal));
         Assert.Contains("(native AOT, server GC True, spin limit 0)", ready, StringComparison.Ordinal);
         Assert.All(Enum.GetNames<StartupStage>(), stage => Assert.Contains(stage + " ", ready, StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// The native publish reads a registered version's MLmodel (YamlDotNet's parser, compiled ahead
+    /// of time) for its preprocessing and labels, with MODEL_URI and no other setting.
+    /// </summary>
+    [Fact]
+    public async Task The_published_process_serves_a_registered_model_with_the_preprocessing_and_labels_of_its_MLmodel()
+    {
+        await using var mlflow = await MLflowStandIn.StartAsync();
+        mlflow.RegisterModelVersion(CommunityModelServingTests.Cifar, "1", new Dictionary<string, byte[]>
+        {
+            ["model.onnx"] = await File.ReadAllBytesAsync(SharedModels.CommunityFile(CommunityModelServingTests.Cifar, "cifar10_model.onnx")),
+            ["MLmodel"] = CommunityModelServingTests.CifarMLmodel(),
+        }, "champion");
+        await using var function = await PublishedFunction.StartAsync(new Dictionary<string, string>
+        {
+            ["MLFLOW_TRACKING_URI"] = mlflow.BaseAddress.AbsoluteUri,
+            ["MODEL_URI"] = $"models:/{CommunityModelServingTests.Cifar}@champion",
+        });
+        using var client = new HttpClient();
+        await function.WaitUntilReadyAsync(client);
+
+        foreach (var (photo, expected) in CommunityModelServingTests.CifarSamples())
+        {
+            using var content = new ByteArrayContent(photo);
+            content.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
+            using var reply = await client.PostAsync(function.BaseAddress, content);
+            Assert.Equal($"cifar {expected}", Replies.Labels(Replies.DataOf(await Replies.ReadEventAsync(reply)))[0]);
+        }
+
+        // The JSON console log escapes the apostrophe that follows.
+        Assert.Contains("preprocessing from the MLmodel file", function.Output, StringComparison.Ordinal);
     }
 
     /// <summary>

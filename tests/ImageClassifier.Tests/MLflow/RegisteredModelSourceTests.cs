@@ -36,6 +36,7 @@ public sealed class RegisteredModelSourceTests : IAsyncLifetime
             "GET /api/2.0/mlflow/model-versions/get-download-uri?name=classifier&version=3",
             "GET /api/2.0/mlflow-artifacts/artifacts?path=" + Uri.EscapeDataString(ArtifactRoot()),
             "GET /api/2.0/mlflow-artifacts/artifacts/" + ArtifactRoot() + "/model.onnx",
+            "GET /api/2.0/mlflow-artifacts/artifacts/" + ArtifactRoot() + "/MLmodel",
         ], _mlflow.Calls.Select(call => $"{call.Method} {call.Path}{call.Query}"));
     }
 

@@ -152,6 +152,37 @@ public sealed class UntrustedServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_MLmodel_with_an_alias_is_refused_at_once_not_retried()
+    {
+        var files = ModelFiles(ShuffleNet);
+        files["MLmodel"] = Encoding.UTF8.GetBytes("a: &a [x, x, x]\nb: &b [*a, *a, *a]\nmetadata:\n  labels: *b\n");
+        _mlflow.RegisterModelVersion("classifier", "1", files, "champion");
+        await using var services = Services("models:/classifier@champion");
+        // Retried, the load would wait on the test's clock for ever: the token ends it as a failure instead.
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(
+            () => services.Get<RegisteredModelSource>().DownloadAsync(stop.Token));
+
+        Assert.Contains("holds an alias", error.Message, StringComparison.Ordinal);
+        Assert.Single(_mlflow.CallsTo("/api/2.0/mlflow/registered-models/alias"));
+    }
+
+    [Fact]
+    public async Task An_MLmodel_over_its_cap_is_refused_unparsed()
+    {
+        var files = ModelFiles(ShuffleNet);
+        files["MLmodel"] = Encoding.UTF8.GetBytes("metadata: {}\n# " + new string('x', 4096));
+        _mlflow.RegisterModelVersion("classifier", "1", files, "champion");
+        await using var services = Services("models:/classifier@champion", ("MLFLOW_MAX_RESPONSE_BYTES", "1024"));
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(
+            () => services.Get<RegisteredModelSource>().DownloadAsync(CancellationToken.None));
+
+        Assert.Contains("longer than 1024 bytes", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_registry_load_gives_up_at_MODEL_LOAD_TIMEOUT_SECONDS_whatever_the_retries()
     {
         _mlflow.FailEverythingWith = System.Net.HttpStatusCode.ServiceUnavailable;
