@@ -61,13 +61,14 @@ internal sealed class InferenceProtocolHandler(
             return ProtocolResults.Failure(response, refusal);
         }
 
+        // The input as an infer must send it: the graph's layout, its dynamic sides fixed by the preprocessing.
         var signature = model.Signature;
         return ProtocolResults.Json(
             new ModelMetadata(
                 model.Model.Name,
                 [VersionOf(model.Model)],
                 Platform,
-                [new TensorMetadata(signature.InputName, TensorDatatypes.Fp32, AnyBatch(signature.InputShape))],
+                [new TensorMetadata(signature.InputName, TensorDatatypes.Fp32, AnyBatch(model.Preprocessing.TensorShape(1)))],
                 [new TensorMetadata(signature.OutputName, TensorDatatypes.Fp32, AnyBatch(signature.OutputShape))]),
             InferenceProtocolJsonContext.Default.ModelMetadata);
     }

@@ -1,5 +1,7 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using System.Text.Json;
 using ImageClassifier.Tests.Harness;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
@@ -77,6 +79,24 @@ public sealed class CommunityModelServingTests : IAsyncLifetime
         }
 
         Assert.Equal(["0", "180"], answers);
+    }
+
+    [Theory]
+    [InlineData(Cifar, "cifar10_model.onnx", """{"resize": "stretch", "size": 32}""", new long[] { -1, 32, 32, 3 })]
+    [InlineData(Paddle, "ch_ppocr_mobile_v2.0_cls_infer.onnx", """{"resize": "pad", "size": [48, 192], "padAnchor": "start"}""", new long[] { -1, 3, 48, 192 })]
+    public async Task The_v2_metadata_gives_the_input_an_infer_must_send_in_the_graph_s_layout_its_dynamic_sides_fixed(
+        string model, string file, string preprocessing, long[] expected)
+    {
+        await using var app = await ServeAsync(model, file, preprocessing);
+        var client = await app.CreateReadyClientAsync();
+
+        using var response = await client.GetAsync(new Uri($"/v2/models/{model}", UriKind.Relative));
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var input = Assert.Single(body.RootElement.GetProperty("inputs").EnumerateArray());
+        Assert.Equal("FP32", input.GetProperty("datatype").GetString());
+        Assert.Equal(expected, input.GetProperty("shape").EnumerateArray().Select(d => d.GetInt64()));
     }
 
     [Fact]
