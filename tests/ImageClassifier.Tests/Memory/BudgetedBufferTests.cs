@@ -1,5 +1,6 @@
 using ImageClassifier.Failures;
 using ImageClassifier.Memory;
+using ImageClassifier.Tests.Harness;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -12,10 +13,7 @@ public sealed class BudgetedBufferTests : IDisposable
 
     private readonly ServiceProvider services = new ServiceCollection()
         .AddLogging()
-        .AddMemoryBudget(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["MEMORY_LIMIT_BYTES"] = (512L * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture),
-        }).Build())
+        .AddMemoryBudget(new ConfigurationBuilder().AddInMemoryCollection([TestMemoryBudget.Setting]).Build())
         .BuildServiceProvider();
 
     public void Dispose() => services.Dispose();
