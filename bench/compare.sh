@@ -7,6 +7,7 @@
 #
 #   bench/compare.sh [--publish DIR] [--runs N] [--concurrency C] [--duration S] [--warmup S]
 #                    [--with-url] [--overload C] [--memory-requests N] [--limit S] [--command CMD]
+#                    [--client http|socket]
 #   bench/compare.sh --photos [--floor-runs N] [--publish DIR] [--concurrency C] [--duration S] [--warmup S] ...
 #
 # The C# function is started as the Procfile's web command in the publish folder, or as --command
@@ -28,6 +29,10 @@
 # request, the C# throughput as a share of the floor's (nproc / floor ms), and the floor's CPU
 # time as a share of the C# CPU time a request. The Node.js function's MODEL_PATH is set from
 # MODEL_SOURCE_DIR (default ../shared/models).
+#
+# --client: the load generator's client for every run, http (default: one HttpClient, as a .NET
+# caller sends) or socket (a raw keep-alive socket, far cheaper an answer). On 2 cores the client
+# shares the servers' cores; socket leaves them more of their own, alike for both servers.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -47,9 +52,10 @@ serve_port=18082
 image="$here/images/coffee-768x576.jpg"
 web_command=""
 photos=0
+client=http
 floor_runs=20
 
-usage() { sed -n '2,30p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,35p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 while (($# > 0)); do
   case "$1" in
     --publish) publish="$2"; shift 2 ;;
@@ -64,6 +70,7 @@ while (($# > 0)); do
     --command) web_command="$2"; shift 2 ;;
     --photos) photos=1; shift ;;
     --floor-runs) floor_runs="$2"; shift 2 ;;
+    --client) client="$2"; shift 2 ;;
     *) usage ;;
   esac
 done
@@ -105,7 +112,7 @@ fi
 [[ -n "$web_command" ]] || web_command="$(sed -n 's/^web:[[:space:]]*//p' "$repo/Procfile")"
 [[ -d "$here/node/node_modules" ]] || (cd "$here/node" && npm ci --no-audit --no-fund)
 dotnet build "$here/LoadGenerator" -c Release --nologo -v q
-loadgen=(dotnet "$here/LoadGenerator/bin/Release/net10.0/LoadGenerator.dll")
+loadgen=(dotnet "$here/LoadGenerator/bin/Release/net10.0/LoadGenerator.dll" --client "$client")
 
 for port in "$cs_port" "$node_port" "$serve_port"; do
   if [[ "$(status_of "http://127.0.0.1:$port/")" != 000 ]]; then
