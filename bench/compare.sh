@@ -141,6 +141,22 @@ start_server() {
   return 1
 }
 
+# start_measurable WHAT IMAGE LOG PORT DIR COMMAND...: start_server, then one POST of IMAGE;
+# fails, with the log's tail and the server stopped, unless the server got ready and answered 200.
+start_measurable() {
+  local what="$1" image="$2" log="$3" port="$4"
+  shift 2
+  local ready="" sanity
+  start_server "$@" && ready=1
+  sanity="$(status_of --data-binary "@$image" -H 'Content-Type: image/jpeg' "http://127.0.0.1:$port/")"
+  if [[ -z "$ready" || "$sanity" != 200 ]]; then
+    echo "$what is not measurable: ready=${ready:-no}, POST / answered $sanity; its log:" >&2
+    tail -n 20 "$work/$log.log" >&2
+    stop_server
+    return 1
+  fi
+}
+
 # measure NAME PORT DIR COMMAND...: cold starts, then load, results in $work/NAME-*.json.
 measure() {
   local name="$1" port="$2" dir="$3"
@@ -150,16 +166,7 @@ measure() {
   tail -n 1 "$work/$name-cold.out" >"$work/$name-cold.json"
 
   echo "== $name: load"
-  local ready=""
-  start_server "$name-server" "$port" "$dir" "$@" && ready=1
-  local sanity
-  sanity="$(status_of --data-binary "@$image" -H 'Content-Type: image/jpeg' "http://127.0.0.1:$port/")"
-  if [[ -z "$ready" || "$sanity" != 200 ]]; then
-    echo "$name is not measurable: ready=${ready:-no}, POST / answered $sanity; its log:" >&2
-    tail -n 20 "$work/$name-server.log" >&2
-    stop_server
-    return 0
-  fi
+  start_measurable "$name" "$image" "$name-server" "$port" "$dir" "$@" || return 0
   "${loadgen[@]}" --url "http://127.0.0.1:$port/" --body "$image" --content-type image/jpeg \
     --concurrency "$concurrency" --duration "$duration" --warmup "$warmup" | tee "$work/$name-load.out" || true
   tail -n 1 "$work/$name-load.out" >"$work/$name-load.json"
@@ -232,15 +239,7 @@ photo_load() {
   local name="$1" port="$2" dir="$3" label="$4" photo="$5"
   shift 5
   echo "== $name: $label"
-  local ready="" sanity
-  start_server "$name-$label" "$port" "$dir" "$@" && ready=1
-  sanity="$(status_of --data-binary "@$photo" -H 'Content-Type: image/jpeg' "http://127.0.0.1:$port/")"
-  if [[ -z "$ready" || "$sanity" != 200 ]]; then
-    echo "$name is not measurable on $label: ready=${ready:-no}, POST / answered $sanity; its log:" >&2
-    tail -n 20 "$work/$name-$label.log" >&2
-    stop_server
-    return 0
-  fi
+  start_measurable "$name on $label" "$photo" "$name-$label" "$port" "$dir" "$@" || return 0
   local load=("${loadgen[@]}" --url "http://127.0.0.1:$port/" --body "$photo" --content-type image/jpeg
     --concurrency "$concurrency" --warmup 0)
   ((warmup == 0)) || "${load[@]}" --duration "$warmup" >/dev/null || true
