@@ -8,7 +8,7 @@
 #   bench/compare.sh [--publish DIR] [--runs N] [--concurrency C] [--duration S] [--warmup S]
 #                    [--with-url] [--overload C] [--memory-requests N] [--limit S] [--command CMD]
 #                    [--client http|socket]
-#   bench/compare.sh --photos [--floor-runs N] [--publish DIR] [--concurrency C] [--duration S] [--warmup S] ...
+#   bench/compare.sh --photos [--floor-runs N] [--rounds N] [--publish DIR] [--concurrency C] [--duration S] [--warmup S] ...
 #
 # The C# function is started as the Procfile's web command in the publish folder, or as --command
 # CMD (run by bash there, e.g. --command 'exec dotnet ImageClassifier.dll' for an older publish).
@@ -28,7 +28,9 @@
 # starts, overload or memory runs. One table: req/s and p99 of both and their ratio, CPU per
 # request, the C# throughput as a share of the floor's (nproc / floor ms), and the floor's CPU
 # time as a share of the C# CPU time a request. The Node.js function's MODEL_PATH is set from
-# MODEL_SOURCE_DIR (default ../shared/models).
+# MODEL_SOURCE_DIR (default ../shared/models). --rounds N (default 1) measures every image N times,
+# the two servers taking turns to go first, so that a busy spell falls on both alike; the table
+# then gives each figure's median over the rounds and each round's C# / Node req/s ratio.
 #
 # --client: the load generator's client for every run, http (default: one HttpClient, as a .NET
 # caller sends) or socket (a raw keep-alive socket, far cheaper an answer). On 2 cores the client
@@ -54,8 +56,9 @@ web_command=""
 photos=0
 client=http
 floor_runs=20
+rounds=1
 
-usage() { sed -n '2,35p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,37p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 while (($# > 0)); do
   case "$1" in
     --publish) publish="$2"; shift 2 ;;
@@ -70,6 +73,7 @@ while (($# > 0)); do
     --command) web_command="$2"; shift 2 ;;
     --photos) photos=1; shift ;;
     --floor-runs) floor_runs="$2"; shift 2 ;;
+    --rounds) rounds="$2"; shift 2 ;;
     --client) client="$2"; shift 2 ;;
     *) usage ;;
   esac
@@ -264,41 +268,65 @@ if ((photos)); then
   dotnet "$here/DecodeFloor/bin/Release/net10.0/DecodeFloor.dll" --runs "$floor_runs" \
     --model "$models/mobilenetv2-12-int8.onnx" "${paths[@]}" | tee "$work/floor.out"
   tail -n 1 "$work/floor.out" >"$work/floor.json"
-  for i in "${!labels[@]}"; do
-    photo_load csharp "$cs_port" "$publish" "${labels[$i]}" "${paths[$i]}" bash -c "$web_command"
-    photo_load node "$node_port" "$repo" "${labels[$i]}" "${paths[$i]}" env "MODEL_PATH=$models/mobilenetv2-12-int8.onnx" node "$here/node/server.js"
+  # csharp_load / node_load IMAGE_INDEX ROUND
+  csharp_load() { photo_load csharp "$cs_port" "$publish" "${labels[$1]}.$2" "${paths[$1]}" bash -c "$web_command"; }
+  node_load() { photo_load node "$node_port" "$repo" "${labels[$1]}.$2" "${paths[$1]}" env "MODEL_PATH=$models/mobilenetv2-12-int8.onnx" node "$here/node/server.js"; }
+  for round in $(seq "$rounds"); do
+    for i in "${!labels[@]}"; do
+      if ((round % 2)); then csharp_load "$i" "$round"; node_load "$i" "$round"; else node_load "$i" "$round"; csharp_load "$i" "$round"; fi
+    done
   done
   echo
   echo "== $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)," \
     "load average $(cut -d' ' -f1-3 /proc/loadavg); photo set, $concurrency connections, ${warmup} s warm-up, ${duration} s measured;" \
-    "floor: median of $floor_runs runs"
-  node - "$work" "$(nproc)" "${labels[@]}" <<'EOF'
+    "floor: median of $floor_runs runs; $rounds round(s), medians shown"
+  node - "$work" "$(nproc)" "$rounds" "${labels[@]}" <<'EOF'
 const fs = require('node:fs');
-const [work, cores, ...labels] = process.argv.slice(2);
+const [work, cores, rounds, ...labels] = process.argv.slice(2);
 const read = (name) => { try { return JSON.parse(fs.readFileSync(`${work}/${name}.json`, 'utf8')); } catch { return null; } };
 const fmt = (v) => (v === null || v === undefined ? 'n/a' : String(v));
-const ratio = (a, b) => (a && b ? `${(a / b).toFixed(2)}x` : 'n/a');
+const x = (v) => (v === null ? 'n/a' : `${v.toFixed(2)}x`);
+const median = (values) => {
+  const known = values.filter((v) => v !== null && v !== undefined && Number.isFinite(v)).sort((a, b) => a - b);
+  if (known.length === 0) return null;
+  const mid = Math.floor(known.length / 2);
+  return known.length % 2 ? known[mid] : (known[mid - 1] + known[mid]) / 2;
+};
 const floor = read('floor')?.images ?? [];
 const rows = [['image', 'C# req/s', 'Node req/s', 'C# / Node', 'p99 C# / Node', 'CPU ms/req C#', 'Node', 'C# peak RSS MB',
-  'floor ms (scale)', 'floor req/s', 'C# / floor', 'floor CPU ms', 'floor / C# CPU']];
+  'floor ms (scale)', 'floor req/s', 'C# / floor', 'floor CPU ms', 'floor / C# CPU', 'C# / Node each round']];
 labels.forEach((label, i) => {
-  const cs = read(`csharp-${label}-load`), node = read(`node-${label}-load`);
-  const csCpu = read(`csharp-${label}-cpu`), nodeCpu = read(`node-${label}-cpu`);
-  const perRequest = (r) => (r && r.ok ? (r.cpuMs / r.ok).toFixed(1) : null);
-  const okRate = (r) => (r ? r.ok / r.durationSeconds : null);
+  const each = Array.from({ length: Number(rounds) }, (_, r) => {
+    const name = `${label}.${r + 1}`;
+    const cs = read(`csharp-${name}-load`), node = read(`node-${name}-load`);
+    const csCpu = read(`csharp-${name}-cpu`), nodeCpu = read(`node-${name}-cpu`);
+    const perRequest = (c) => (c && c.ok ? c.cpuMs / c.ok : null);
+    return {
+      cs: cs?.requestsPerSecond ?? null, node: node?.requestsPerSecond ?? null,
+      ratio: cs?.requestsPerSecond && node?.requestsPerSecond ? cs.requestsPerSecond / node.requestsPerSecond : null,
+      p99: cs?.p99Ms && node?.p99Ms ? cs.p99Ms / node.p99Ms : null,
+      csCpu: perRequest(csCpu), nodeCpu: perRequest(nodeCpu), peakMb: csCpu ? csCpu.peakKb / 1024 : null,
+      okRate: cs ? cs.ok / cs.durationSeconds : null,
+    };
+  });
+  const m = (key) => median(each.map((e) => e[key]));
   const f = floor[i];
   const floorRate = f ? (Number(cores) * 1000) / f.floorMs : null;
-  rows.push([label, fmt(cs?.requestsPerSecond), fmt(node?.requestsPerSecond), ratio(cs?.requestsPerSecond, node?.requestsPerSecond),
-    ratio(cs?.p99Ms, node?.p99Ms), fmt(perRequest(csCpu)), fmt(perRequest(nodeCpu)),
-    csCpu ? (csCpu.peakKb / 1024).toFixed(1) : 'n/a', f ? `${f.floorMs} (${f.scale})` : 'n/a',
-    floorRate ? floorRate.toFixed(1) : 'n/a', floorRate && cs ? `${((100 * okRate(cs)) / floorRate).toFixed(0)}%` : 'n/a',
-    fmt(f?.floorCpuMs), f && perRequest(csCpu) ? `${((100 * f.floorCpuMs) / perRequest(csCpu)).toFixed(0)}%` : 'n/a']);
+  const csCpu = m('csCpu'), okRate = m('okRate'), peak = median(each.map((e) => e.peakMb));
+  const rate = (v) => (v === null ? 'n/a' : String(Number(v.toFixed(2))));
+  rows.push([label, rate(m('cs')), rate(m('node')), x(m('ratio')), x(m('p99')), csCpu === null ? 'n/a' : csCpu.toFixed(1),
+    m('nodeCpu') === null ? 'n/a' : m('nodeCpu').toFixed(1), peak === null ? 'n/a' : peak.toFixed(1),
+    f ? `${f.floorMs} (${f.scale})` : 'n/a', floorRate ? floorRate.toFixed(1) : 'n/a',
+    floorRate && okRate !== null ? `${((100 * okRate) / floorRate).toFixed(0)}%` : 'n/a',
+    fmt(f?.floorCpuMs), f && csCpu ? `${((100 * f.floorCpuMs) / csCpu).toFixed(0)}%` : 'n/a',
+    each.map((e) => (e.ratio === null ? 'n/a' : e.ratio.toFixed(2))).join(' ')]);
 });
 const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
 for (const r of rows) console.log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '));
 console.log('req/s above 1x: C# serves more; p99 below 1x: C# is faster. floor: the chosen decoder alone at its scale plus one');
 console.log(`inference, one thread (bench/DecodeFloor); floor req/s = ${cores} cores / floor ms; C# / floor: its 2xx rate as a share of that;`);
 console.log('floor / C# CPU: the floor\'s CPU time an image as a share of the C# function\'s CPU time a request (steadier on a busy machine).');
+console.log('With more than one round, each figure is the median of the rounds\' figures (the ratios of each round\'s pair, not of the medians).');
 EOF
   exit 0
 fi
