@@ -133,6 +133,7 @@ public sealed class WebpMetadataTests
     [Theory]
     [InlineData(1_000u)]
     [InlineData(0xFFFF_FFF0u)]
+    [InlineData(0xFFFF_FFF8u)]
     [InlineData(uint.MaxValue)]
     public void A_metadata_chunk_declaring_more_than_the_file_holds_is_dropped(uint size)
     {
@@ -149,6 +150,7 @@ public sealed class WebpMetadataTests
 
     [Theory]
     [InlineData("ICCP", 0xFFFF_FFF0u)]
+    [InlineData("ICCP", 0xFFFF_FFF8u)]
     [InlineData("ICCP", uint.MaxValue)]
     [InlineData("VP8L", 1_000u)]
     [InlineData("VP8L", 0xFFFF_FFF0u)]
