@@ -5,11 +5,12 @@ namespace ImageClassifier.Imaging;
 /// <summary>
 /// What Skia is given of a WebP: a still image and nothing else. An animation is cut to its first
 /// frame, all a classifier uses; a still's ICC profile, EXIF, XMP and unknown chunks are dropped,
-/// so libwebp's demuxer never walks them, Skia never copies or parses them, and the pixels are
-/// never colour-managed with the profile (as for JPEG; the orientation is read from the original,
-/// <see cref="WebpHeader"/>). Either is rewritten as RIFF, VP8X (keeping only the alpha flag),
-/// then ALPH and VP8, or VP8L: one allocation, never larger than the body. A WebP with nothing to
-/// drop, or that does not parse as an extended one, is returned unchanged, for the decoder to judge.
+/// so libwebp's demuxer never walks them and Skia neither copies them nor parses the profile (the
+/// orientation is read from the original, <see cref="WebpHeader"/>). Hiding their bytes would not
+/// do, since the RIFF size and the VP8X flags describe them: either is rewritten as RIFF, VP8X
+/// (keeping only the alpha flag), then ALPH and VP8, or VP8L, in one allocation never larger than
+/// the body. A WebP with nothing to drop, or that does not parse as an extended one, is returned
+/// unchanged, for the decoder to judge.
 /// </summary>
 internal static class StillWebp
 {
