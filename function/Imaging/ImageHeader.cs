@@ -6,7 +6,7 @@ namespace ImageClassifier.Imaging;
 /// </summary>
 /// <param name="Facts">The format's header: size, orientation, the decoder's working memory.</param>
 /// <param name="Plan">The size it is decoded at and shrunk to, and the memory that takes.</param>
-/// <param name="Content">The bytes to decode (an animated WebP's first frame, rewritten as a still).</param>
+/// <param name="Content">The bytes to decode (a WebP rewritten as a still without its metadata, <see cref="StillWebp"/>).</param>
 public sealed record ImageHeader(ImageFacts Facts, DecodePlan Plan, ReadOnlyMemory<byte> Content)
 {
     /// <summary>Pixels across, as stored.</summary>

@@ -22,14 +22,14 @@ internal sealed class SkiaImageLoader(IOptions<ImagingOptions> options) : IImage
     {
         ArgumentNullException.ThrowIfNull(resizedSize);
         var format = ImageFormats.Recognise(bytes.Span);
-        var content = format == ImageFormat.Webp ? AnimatedWebp.FirstFrameOrSelf(bytes) : bytes;
+        var content = format == ImageFormat.Webp ? StillWebp.Of(bytes) : bytes;
         var facts = format switch
         {
             ImageFormat.Jpeg => JpegHeader.Read(content.Span),
             ImageFormat.Png => PngHeader.Read(content.Span),
             ImageFormat.Gif => GifHeader.Read(content.Span),
             ImageFormat.Bmp => BmpHeader.Read(content.Span),
-            _ => WebpHeader.Read(content.Span),
+            _ => WebpHeader.Read(content.Span, bytes.Span),
         };
 
         if ((long)facts.Width * facts.Height > maxPixels)

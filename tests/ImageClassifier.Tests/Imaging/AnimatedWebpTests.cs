@@ -32,15 +32,6 @@ public class AnimatedWebpTests
         Assert.Equal((8, 8), (image.Width, image.Height));
     }
 
-    [Fact]
-    public void A_still_webp_is_left_as_it_is()
-    {
-        var still = HandMadeAnimatedWebp.WithFrames(WebpFileFormatType.Lossless, Red);
-        still[20] = 0x10;
-
-        Assert.Equal(still, AnimatedWebp.FirstFrameOrSelf(still).ToArray());
-    }
-
     [Theory]
     [InlineData(24)]
     [InlineData(40)]

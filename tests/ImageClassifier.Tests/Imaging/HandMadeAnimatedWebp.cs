@@ -38,7 +38,7 @@ internal static class HandMadeAnimatedWebp
     }
 
     /// <summary>The chunks of a still WebP that carry pixels, without the RIFF header and any VP8X.</summary>
-    private static byte[] ImageChunks(byte[] webp)
+    public static byte[] ImageChunks(byte[] webp)
     {
         using var chunks = new MemoryStream();
         for (var offset = 12; offset + 8 <= webp.Length;)
@@ -56,7 +56,7 @@ internal static class HandMadeAnimatedWebp
         return chunks.ToArray();
     }
 
-    private static void WriteChunk(MemoryStream stream, string fourCc, byte[] data)
+    public static void WriteChunk(MemoryStream stream, string fourCc, byte[] data)
     {
         stream.Write(System.Text.Encoding.ASCII.GetBytes(fourCc));
         stream.Write(UInt32((uint)data.Length));
@@ -67,7 +67,7 @@ internal static class HandMadeAnimatedWebp
         }
     }
 
-    private static byte[] UInt24(int value) => [(byte)value, (byte)(value >> 8), (byte)(value >> 16)];
+    public static byte[] UInt24(int value) => [(byte)value, (byte)(value >> 8), (byte)(value >> 16)];
 
     private static byte[] UInt32(uint value)
     {
