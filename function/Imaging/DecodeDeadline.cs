@@ -4,8 +4,8 @@ namespace ImageClassifier.Imaging;
 
 /// <summary>
 /// How long one decode may run on its worker, counted from when the worker starts it (not from
-/// when it was queued), and the request's cancellation. The decoder checks it between rows and
-/// whenever it reads more of the image.
+/// when it was queued), and the request's cancellation. The decoder checks it between rows and,
+/// where it reads through a stream, whenever it reads more of the image.
 /// </summary>
 public readonly struct DecodeDeadline(TimeProvider time, TimeSpan limit, CancellationToken cancellationToken)
 {

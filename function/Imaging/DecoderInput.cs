@@ -19,7 +19,7 @@ internal sealed class DecoderInput : Stream
     {
         this.content = content;
         this.deadline = deadline;
-        shown = Shown(content.Length, hidden);
+        shown = HiddenRanges.Shown(content.Length, hidden);
         starts = new long[shown.Length];
         for (var i = 0; i < shown.Length; i++)
         {
@@ -84,28 +84,4 @@ internal sealed class DecoderInput : Stream
     public override void SetLength(long value) => throw new NotSupportedException();
 
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    /// <summary>The complement of <paramref name="hidden"/> (in order, not overlapping) within the content.</summary>
-    private static Range[] Shown(int contentLength, IReadOnlyList<Range> hidden)
-    {
-        var shown = new List<Range>(hidden.Count + 1);
-        var from = 0;
-        foreach (var range in hidden)
-        {
-            var (start, count) = range.GetOffsetAndLength(contentLength);
-            if (start > from)
-            {
-                shown.Add(new Range(from, start));
-            }
-
-            from = Math.Max(from, start + count);
-        }
-
-        if (from < contentLength)
-        {
-            shown.Add(new Range(from, contentLength));
-        }
-
-        return [.. shown];
-    }
 }

@@ -15,8 +15,12 @@ internal sealed class HiddenRanges
 
     public IReadOnlyList<Range> Ranges => ranges;
 
+    /// <summary>Bytes hidden in all.</summary>
+    public int Bytes { get; private set; }
+
     public void Add(int start, int end)
     {
+        Bytes += end - start;
         if (ranges.Count > 0 && ranges[^1].End.Value == start)
         {
             ranges[^1] = new Range(ranges[^1].Start, end);
@@ -29,5 +33,29 @@ internal sealed class HiddenRanges
         }
 
         ranges.Add(new Range(start, end));
+    }
+
+    /// <summary>The complement of <paramref name="hidden"/> (in order, not overlapping) within content of <paramref name="contentLength"/> bytes.</summary>
+    public static Range[] Shown(int contentLength, IReadOnlyList<Range> hidden)
+    {
+        var shown = new List<Range>(hidden.Count + 1);
+        var from = 0;
+        foreach (var range in hidden)
+        {
+            var (start, count) = range.GetOffsetAndLength(contentLength);
+            if (start > from)
+            {
+                shown.Add(new Range(from, start));
+            }
+
+            from = Math.Max(from, start + count);
+        }
+
+        if (from < contentLength)
+        {
+            shown.Add(new Range(from, contentLength));
+        }
+
+        return [.. shown];
     }
 }

@@ -43,6 +43,14 @@ public sealed record ImageFacts(ImageFormat Format, int Width, int Height)
     /// <summary>The decoder hands over one row at a time, so it can be shrunk as it arrives and stopped between rows.</summary>
     public bool Scanlines { get; init; }
 
+    /// <summary>
+    /// The decoder is given the shown bytes in one block of memory, copied there once (and paid
+    /// for in <see cref="WorkingBytes"/>), instead of a stream that checks the deadline on every
+    /// read: set where its work between two rows is bounded (a JPEG in one scan), so the checks
+    /// between rows suffice. libjpeg-turbo's fast Huffman decoding runs only on bytes in memory.
+    /// </summary>
+    public bool ReadsFromMemory { get; init; }
+
     /// <summary>Byte ranges of metadata the decoder is not shown (comments, text, XMP, profiles), in order.</summary>
     public IReadOnlyList<Range> Hidden { get; init; } = [];
 

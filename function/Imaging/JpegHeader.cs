@@ -60,9 +60,13 @@ internal static class JpegHeader
                 return new ImageFacts(ImageFormat.Jpeg, frame.Width, frame.Height)
                 {
                     Orientation = orientation,
-                    WorkingBytes = frame.WorkingBytes(buffered),
+                    // A JPEG in one scan is decoded from a copy of its shown bytes in memory; one
+                    // that keeps every coefficient reads through the stream, which checks the
+                    // deadline on every read, since its first row comes only after every scan.
+                    WorkingBytes = frame.WorkingBytes(buffered) + (buffered ? 0 : jpeg.Length - hidden.Bytes),
                     Scaling = DecodeScaling.Eighths,
                     Scanlines = true,
+                    ReadsFromMemory = !buffered,
                     Hidden = hidden.Ranges,
                 };
             }

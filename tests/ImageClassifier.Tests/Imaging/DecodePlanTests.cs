@@ -136,12 +136,59 @@ public sealed class DecodePlanTests
         Assert.ThrowsAny<OperationCanceledException>(() => Loader.Load(header, new DecodeDeadline(TimeProvider.System, TimeSpan.FromMinutes(1), cancelled.Token)));
     }
 
+    [Fact]
+    public void A_jpeg_in_one_scan_is_read_from_memory_and_charged_its_shown_bytes_but_not_its_metadata()
+    {
+        var plain = HandMadeJpeg.Interleaved(1024, 768);
+        var withComment = Insert(plain, 2, Comment(60_000));
+        var withTrailer = plain.Concat(new byte[100_000]).ToArray();
+
+        var header = Loader.Identify(plain).Facts;
+
+        Assert.True(header.ReadsFromMemory);
+        Assert.Equal(header.WorkingBytes, Loader.Identify(withComment).Facts.WorkingBytes);
+        // Whatever Skia is shown is copied for it, bytes after the image included.
+        Assert.Equal(header.WorkingBytes + 100_000, Loader.Identify(withTrailer).Facts.WorkingBytes);
+    }
+
+    [Fact]
+    public void A_jpeg_whose_decoder_keeps_every_coefficient_is_read_through_the_stream_and_not_charged_a_copy()
+    {
+        var scanPerComponent = HandMadeJpeg.ScanPerComponent(1024, 768);
+
+        var header = Loader.Identify(scanPerComponent).Facts;
+
+        Assert.False(header.ReadsFromMemory);
+        Assert.Equal(header.WorkingBytes, Loader.Identify(scanPerComponent.Concat(new byte[100_000]).ToArray()).Facts.WorkingBytes);
+    }
+
+    [Fact]
+    public void A_jpeg_read_from_memory_decodes_to_the_pixels_the_stream_gives()
+    {
+        var jpeg = Insert(Insert(TestImages.Read("rocket.jpg"), 2, Comment(5_000)), 2, ExifWithOrientation(6));
+        var fromMemory = Loader.Identify(jpeg, PreprocessingSpec.ImageNet.ResizedSize);
+        var throughStream = fromMemory with { Facts = fromMemory.Facts with { ReadsFromMemory = false } };
+
+        using var expected = Loader.Load(throughStream, DecodedImages.NoDeadline);
+        using var actual = Loader.Load(fromMemory, DecodedImages.NoDeadline);
+
+        Assert.True(fromMemory.Facts.ReadsFromMemory);
+        Assert.Equal((expected.Width, expected.Height), (actual.Width, actual.Height));
+        Assert.True(expected.Pixels.SequenceEqual(actual.Pixels));
+    }
+
     [Theory]
     [InlineData("png")]
     [InlineData("jpeg")]
+    [InlineData("jpeg in one scan")]
     public void A_request_cancelled_midway_through_a_decode_stops_it_at_the_next_read(string format)
     {
-        var bytes = format == "png" ? HandMadePng.Bomb(2000) : HandMadeJpeg.ScanPerComponent(4000, 3000);
+        var bytes = format switch
+        {
+            "png" => HandMadePng.Bomb(2000),
+            "jpeg" => HandMadeJpeg.ScanPerComponent(4000, 3000),
+            _ => HandMadeJpeg.Interleaved(4000, 3000),
+        };
         var header = Loader.Identify(bytes, PreprocessingSpec.ImageNet.ResizedSize);
         using var cancellation = new CancellationTokenSource();
         var clock = new CancellingClock(cancellation, afterReadings: 5);
@@ -181,6 +228,9 @@ public sealed class DecodePlanTests
     }
 
     private static byte[] Insert(byte[] bytes, int at, byte[] inserted) => [.. bytes[..at], .. inserted, .. bytes[at..]];
+
+    /// <summary>A COM segment of <paramref name="length"/> bytes of text.</summary>
+    private static byte[] Comment(int length) => [0xFF, 0xFE, (byte)((length + 2) >> 8), (byte)(length + 2), .. Enumerable.Repeat((byte)'x', length)];
 
     /// <summary>An APP1 segment: "Exif\0\0", a little-endian TIFF header and IFD0 with the one orientation entry.</summary>
     private static byte[] ExifWithOrientation(ushort orientation)
