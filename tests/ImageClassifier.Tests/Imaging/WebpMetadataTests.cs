@@ -60,13 +60,7 @@ public sealed class WebpMetadataTests
         "<x:xmpmeta"u8.CopyTo(xmp);
         var webp = HandMadeExtendedWebp.With(plain, Width, Height, ("XMP ", xmp));
 
-        var header = Loader.Identify(webp);
-        using var decoded = Loader.Load(header, DecodedImages.NoDeadline);
-        using var image = decoded.ToRgb();
-
-        // The pixel chunk and a 30-byte extended header, where the plain file had a 12-byte one.
-        Assert.Equal(plain.Length + 18, header.Content.Length);
-        Assert.Equal(DecodedPixels(plain), Pixels(image));
+        AssertDroppedToItsPixels(plain, webp);
     }
 
     [Fact]
@@ -140,12 +134,7 @@ public sealed class WebpMetadataTests
         var plain = Lossless();
         var webp = HandMadeExtendedWebp.Declaring(HandMadeExtendedWebp.With(plain, Width, Height, ("XMP ", new byte[100])), "XMP ", size);
 
-        var header = Loader.Identify(webp);
-        using var decoded = Loader.Load(header, DecodedImages.NoDeadline);
-        using var image = decoded.ToRgb();
-
-        Assert.Equal(plain.Length + 18, header.Content.Length);
-        Assert.Equal(DecodedPixels(plain), Pixels(image));
+        AssertDroppedToItsPixels(plain, webp);
     }
 
     [Theory]
@@ -161,6 +150,17 @@ public sealed class WebpMetadataTests
         var failure = Assert.Throws<ClassificationException>(() => Loader.LoadRgb(webp));
 
         Assert.Equal(Problems.ImageCorrupt, failure.Type);
+    }
+
+    /// <summary><paramref name="webp"/> reaches the decoder as <paramref name="plain"/>'s pixel chunk behind a 30-byte extended header (the plain file's is 12), and decodes to its pixels.</summary>
+    private static void AssertDroppedToItsPixels(byte[] plain, byte[] webp)
+    {
+        var header = Loader.Identify(webp);
+        using var decoded = Loader.Load(header, DecodedImages.NoDeadline);
+        using var image = decoded.ToRgb();
+
+        Assert.Equal(plain.Length + 18, header.Content.Length);
+        Assert.Equal(DecodedPixels(plain), Pixels(image));
     }
 
     /// <summary>The 7 x 5 gradient of the loader's tests, lossless, without a VP8X header.</summary>
