@@ -22,7 +22,8 @@
 #
 # --photos: the photo set of bench/photos.sh instead (a 13.5 MP progressive JPEG, a 12 MP and a
 # 1080p baseline JPEG, the 768x576 image), image by image: first the decode floor
-# (bench/DecodeFloor, --floor-runs runs, default 20, with nothing else of this script running),
+# (bench/DecodeFloor, --floor-runs runs, default 20, with nothing else of this script running, its
+# C heap given huge pages as the Procfile gives the function's),
 # then for each image the C# function and the Node.js one, each a fresh server: a sanity POST,
 # --warmup seconds of load, then --duration seconds with its CPU time and peak RSS read. No cold
 # starts, overload or memory runs. One table: req/s and p99 of both and their ratio, CPU per
@@ -265,7 +266,9 @@ if ((photos)); then
   for line in "${photo_set[@]}"; do labels+=("${line%% *}"); paths+=("${line#* }"); done
   echo "== decode floor, $floor_runs runs an image, one thread"
   dotnet build "$here/DecodeFloor" -c Release --nologo -v q
-  dotnet "$here/DecodeFloor/bin/Release/net10.0/DecodeFloor.dll" --runs "$floor_runs" \
+  # The floor's C heap as the Procfile sets up the function's: huge pages, unless GLIBC_TUNABLES is set.
+  GLIBC_TUNABLES="${GLIBC_TUNABLES-glibc.malloc.hugetlb=1}" \
+    dotnet "$here/DecodeFloor/bin/Release/net10.0/DecodeFloor.dll" --runs "$floor_runs" \
     --model "$models/mobilenetv2-12-int8.onnx" "${paths[@]}" | tee "$work/floor.out"
   tail -n 1 "$work/floor.out" >"$work/floor.json"
   # csharp_load / node_load IMAGE_INDEX ROUND

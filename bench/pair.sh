@@ -6,10 +6,12 @@
 # divided by its 2xx answers) and peak RSS; then B's CPU a request as a share of A's, and the
 # mean of those shares.
 #
-#   bench/pair.sh [--runs N] [--duration S] [--concurrency C] [--client http|socket] IMAGE PUBLISH_A PUBLISH_B
+#   bench/pair.sh [--runs N] [--duration S] [--concurrency C] [--client http|socket]
+#                 [--env-a NAME=VALUE]... [--env-b NAME=VALUE]... IMAGE PUBLISH_A PUBLISH_B
 #
-# Each publish is started as the Procfile's web command in its folder; MODEL_SOURCE_DIR, if set,
-# is passed on. A 3 s load before each measured run is not counted.
+# Each publish is started as the Procfile's web command in its folder, with its --env-a or --env-b
+# settings (the same publish twice then measures a setting); MODEL_SOURCE_DIR, if set, is passed
+# on. A 3 s load before each measured run is not counted.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -18,13 +20,16 @@ runs=6
 duration=15
 concurrency=2
 client=socket
-usage() { sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+env_a=() env_b=()
+usage() { sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 while (($# > 0)); do
   case "$1" in
     --runs) runs="$2"; shift 2 ;;
     --duration) duration="$2"; shift 2 ;;
     --concurrency) concurrency="$2"; shift 2 ;;
     --client) client="$2"; shift 2 ;;
+    --env-a) env_a+=("$2"); shift 2 ;;
+    --env-b) env_b+=("$2"); shift 2 ;;
     --*) usage ;;
     *) break ;;
   esac
@@ -50,11 +55,13 @@ stop_all() {
 trap 'stop_all; rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM
 
-# start DIR PORT: a server in a process group of its own; prints its pid once /readyz answers 200.
+# start DIR PORT [NAME=VALUE...]: a server in a process group of its own; prints its pid once
+# /readyz answers 200.
 start() {
   local dir="$1" port="$2" pid
+  shift 2
   pushd "$dir" >/dev/null
-  PORT="$port" setsid bash -c "$web_command" >"$work/server-$port.log" 2>&1 &
+  env "$@" PORT="$port" setsid bash -c "$web_command" >"$work/server-$port.log" 2>&1 &
   pid=$!
   popd >/dev/null
   for _ in $(seq 600); do
@@ -76,8 +83,8 @@ peak_kb() { awk '$1 == "VmHWM:" { print $2 }' "/proc/$1/status"; }
 shares=()
 for run in $(seq "$runs"); do
   if ((run % 2)); then port_a=18501 port_b=18502; else port_a=18502 port_b=18501; fi
-  pid_a="$(start "$publish_a" "$port_a")"; servers+=("$pid_a")
-  pid_b="$(start "$publish_b" "$port_b")"; servers+=("$pid_b")
+  pid_a="$(start "$publish_a" "$port_a" "${env_a[@]}")"; servers+=("$pid_a")
+  pid_b="$(start "$publish_b" "$port_b" "${env_b[@]}")"; servers+=("$pid_b")
   "${loadgen[@]}" --url "http://127.0.0.1:$port_a/" --duration 3 >/dev/null &
   "${loadgen[@]}" --url "http://127.0.0.1:$port_b/" --duration 3 >/dev/null &
   wait

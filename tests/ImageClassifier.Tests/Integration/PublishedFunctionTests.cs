@@ -107,6 +107,55 @@ public class PublishedFunctionTests
             $"The CPU work threads spent {Spent(onWorkers: true)} ticks on 40 classifications, the other threads {Spent(onWorkers: false)}.");
     }
 
+    /// <summary>
+    /// The Procfile asks glibc for transparent huge pages for the C heap, which a progressive
+    /// photo's decoder walks whole; the kernel gives them unless its setting is <c>never</c>.
+    /// </summary>
+    [Fact]
+    public async Task The_procfile_gives_the_C_heap_huge_pages_where_the_kernel_allows()
+    {
+        await using var function = await PublishedFunction.StartAsync(new Dictionary<string, string>());
+        using var client = new HttpClient();
+        await function.WaitUntilReadyAsync(client);
+
+        var photo = await File.ReadAllBytesAsync(SharedModels.CommunityFile("keras-cifar10-cnn", "sample_car.jpg"));
+        var environment = (await File.ReadAllTextAsync($"/proc/{function.ProcessId}/environ")).Split('\0');
+        Assert.Contains("GLIBC_TUNABLES=glibc.malloc.hugetlb=1", environment);
+
+        // The decoder's coefficients live only while it decodes: the process is watched meanwhile.
+        using var decoded = new CancellationTokenSource();
+        var watching = MostHugePagesAsync(function.ProcessId, decoded.Token);
+        for (var request = 0; request < 3; request++)
+        {
+            using var content = new ByteArrayContent(photo);
+            content.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
+            using var reply = await client.PostAsync(function.BaseAddress, content);
+            Assert.Equal(System.Net.HttpStatusCode.OK, reply.StatusCode);
+        }
+
+        await decoded.CancelAsync();
+        var most = await watching;
+        if (!(await File.ReadAllTextAsync("/sys/kernel/mm/transparent_hugepage/enabled")).Contains("[never]", StringComparison.Ordinal))
+        {
+            Assert.True(most > 0, "While it decoded three progressive photos, the process never held a huge page.");
+        }
+    }
+
+    /// <summary>The most anonymous huge-page memory (kB) the process held at any of its /proc/PID/smaps_rollup reads until cancelled.</summary>
+    private static async Task<long> MostHugePagesAsync(int processId, CancellationToken cancellationToken)
+    {
+        long most = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var rollup = await File.ReadAllLinesAsync($"/proc/{processId}/smaps_rollup", CancellationToken.None);
+            var line = rollup.Single(line => line.StartsWith("AnonHugePages:", StringComparison.Ordinal));
+            most = Math.Max(most, long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture));
+            await Task.Delay(5, CancellationToken.None);
+        }
+
+        return most;
+    }
+
     /// <summary>Each thread's name and CPU time (user + system, in clock ticks), from /proc.</summary>
     private static Dictionary<int, (string Name, long Ticks)> ThreadTicks(int processId)
     {
