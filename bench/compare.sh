@@ -21,17 +21,18 @@
 # --memory-requests (default 20000), and the peak (VmHWM); 0 skips it.
 #
 # --photos: the photo set of bench/photos.sh instead (a 13.5 MP progressive JPEG, a 12 MP and a
-# 1080p baseline JPEG, the 768x576 image), image by image: first the decode floor
+# 1080p baseline JPEG, the 768x576 image), image by image: first the image's decode floor
 # (bench/DecodeFloor, --floor-runs runs, default 20, with nothing else of this script running, its
-# C heap given huge pages as the Procfile gives the function's),
-# then for each image the C# function and the Node.js one, each a fresh server: a sanity POST,
+# C heap given huge pages as the Procfile gives the function's), then the C# function and the
+# Node.js one, each a fresh server: a sanity POST,
 # --warmup seconds of load, then --duration seconds with its CPU time and peak RSS read. No cold
 # starts, overload or memory runs. One table: req/s and p99 of both and their ratio, CPU per
 # request, the C# throughput as a share of the floor's (nproc / floor ms), and the floor's CPU
 # time as a share of the C# CPU time a request. The Node.js function's MODEL_PATH is set from
 # MODEL_SOURCE_DIR (default ../shared/models). --rounds N (default 1) measures every image N times,
-# the two servers taking turns to go first, so that a busy spell falls on both alike; the table
-# then gives each figure's median over the rounds and each round's C# / Node req/s ratio.
+# the two servers taking turns to go first, so that a busy spell falls on both alike, and the floor
+# measured again each time; the table then gives each figure's median over the rounds (each ratio
+# taken within its round) and each round's C# / Node req/s ratio.
 #
 # --client: the load generator's client for every run, http (default: one HttpClient, as a .NET
 # caller sends) or socket (a raw keep-alive socket, far cheaper an answer). On 2 cores the client
@@ -264,30 +265,33 @@ if ((photos)); then
   mapfile -t photo_set < <(MODEL_SOURCE_DIR="$models" "$here/photos.sh")
   labels=() paths=()
   for line in "${photo_set[@]}"; do labels+=("${line%% *}"); paths+=("${line#* }"); done
-  echo "== decode floor, $floor_runs runs an image, one thread"
   dotnet build "$here/DecodeFloor" -c Release --nologo -v q
-  # The floor's C heap as the Procfile sets up the function's: huge pages, unless GLIBC_TUNABLES is set.
-  GLIBC_TUNABLES="${GLIBC_TUNABLES-glibc.malloc.hugetlb=1}" \
-    dotnet "$here/DecodeFloor/bin/Release/net10.0/DecodeFloor.dll" --runs "$floor_runs" \
-    --model "$models/mobilenetv2-12-int8.onnx" "${paths[@]}" | tee "$work/floor.out"
-  tail -n 1 "$work/floor.out" >"$work/floor.json"
+  # floor_load IMAGE_INDEX ROUND: the image's decode floor, just before its loads in that round, so
+  # that the floor and the function are measured on the machine as it is at the time.
+  floor_load() {
+    echo "== decode floor: ${labels[$1]}.$2, $floor_runs runs, one thread"
+    # The floor's C heap as the Procfile sets up the function's: huge pages, unless GLIBC_TUNABLES is set.
+    GLIBC_TUNABLES="${GLIBC_TUNABLES-glibc.malloc.hugetlb=1}" \
+      dotnet "$here/DecodeFloor/bin/Release/net10.0/DecodeFloor.dll" --runs "$floor_runs" \
+      --model "$models/mobilenetv2-12-int8.onnx" "${paths[$1]}" | tail -n 1 >"$work/floor-${labels[$1]}.$2.json"
+  }
   # csharp_load / node_load IMAGE_INDEX ROUND
   csharp_load() { photo_load csharp "$cs_port" "$publish" "${labels[$1]}.$2" "${paths[$1]}" bash -c "$web_command"; }
   node_load() { photo_load node "$node_port" "$repo" "${labels[$1]}.$2" "${paths[$1]}" env "MODEL_PATH=$models/mobilenetv2-12-int8.onnx" node "$here/node/server.js"; }
   for round in $(seq "$rounds"); do
     for i in "${!labels[@]}"; do
+      floor_load "$i" "$round"
       if ((round % 2)); then csharp_load "$i" "$round"; node_load "$i" "$round"; else node_load "$i" "$round"; csharp_load "$i" "$round"; fi
     done
   done
   echo
   echo "== $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)," \
     "load average $(cut -d' ' -f1-3 /proc/loadavg); photo set, $concurrency connections, ${warmup} s warm-up, ${duration} s measured;" \
-    "floor: median of $floor_runs runs; $rounds round(s), medians shown"
+    "floor: median of $floor_runs runs before each image's loads; $rounds round(s), medians shown"
   node - "$work" "$(nproc)" "$rounds" "${labels[@]}" <<'EOF'
 const fs = require('node:fs');
 const [work, cores, rounds, ...labels] = process.argv.slice(2);
 const read = (name) => { try { return JSON.parse(fs.readFileSync(`${work}/${name}.json`, 'utf8')); } catch { return null; } };
-const fmt = (v) => (v === null || v === undefined ? 'n/a' : String(v));
 const x = (v) => (v === null ? 'n/a' : `${v.toFixed(2)}x`);
 const median = (values) => {
   const known = values.filter((v) => v !== null && v !== undefined && Number.isFinite(v)).sort((a, b) => a - b);
@@ -295,7 +299,6 @@ const median = (values) => {
   const mid = Math.floor(known.length / 2);
   return known.length % 2 ? known[mid] : (known[mid - 1] + known[mid]) / 2;
 };
-const floor = read('floor')?.images ?? [];
 const rows = [['image', 'C# req/s', 'Node req/s', 'C# / Node', 'p99 C# / Node', 'CPU ms/req C#', 'Node', 'C# peak RSS MB',
   'floor ms (scale)', 'floor req/s', 'C# / floor', 'floor CPU ms', 'floor / C# CPU', 'C# / Node each round']];
 labels.forEach((label, i) => {
@@ -304,24 +307,30 @@ labels.forEach((label, i) => {
     const cs = read(`csharp-${name}-load`), node = read(`node-${name}-load`);
     const csCpu = read(`csharp-${name}-cpu`), nodeCpu = read(`node-${name}-cpu`);
     const perRequest = (c) => (c && c.ok ? c.cpuMs / c.ok : null);
+    const floor = read(`floor-${name}`)?.images?.[0] ?? null;
+    const floorRate = floor ? (Number(cores) * 1000) / floor.floorMs : null;
+    const okRate = cs ? cs.ok / cs.durationSeconds : null;
+    const csCpuMs = perRequest(csCpu);
     return {
       cs: cs?.requestsPerSecond ?? null, node: node?.requestsPerSecond ?? null,
       ratio: cs?.requestsPerSecond && node?.requestsPerSecond ? cs.requestsPerSecond / node.requestsPerSecond : null,
       p99: cs?.p99Ms && node?.p99Ms ? cs.p99Ms / node.p99Ms : null,
-      csCpu: perRequest(csCpu), nodeCpu: perRequest(nodeCpu), peakMb: csCpu ? csCpu.peakKb / 1024 : null,
-      okRate: cs ? cs.ok / cs.durationSeconds : null,
+      csCpu: csCpuMs, nodeCpu: perRequest(nodeCpu), peakMb: csCpu ? csCpu.peakKb / 1024 : null,
+      scale: floor?.scale ?? null, floorMs: floor?.floorMs ?? null, floorRate, floorCpuMs: floor?.floorCpuMs ?? null,
+      floorShare: floorRate && okRate !== null ? okRate / floorRate : null,
+      floorCpuShare: floor && csCpuMs ? floor.floorCpuMs / csCpuMs : null,
     };
   });
   const m = (key) => median(each.map((e) => e[key]));
-  const f = floor[i];
-  const floorRate = f ? (Number(cores) * 1000) / f.floorMs : null;
-  const csCpu = m('csCpu'), okRate = m('okRate'), peak = median(each.map((e) => e.peakMb));
+  const csCpu = m('csCpu'), peak = median(each.map((e) => e.peakMb));
+  const floorMs = m('floorMs'), floorRate = m('floorRate'), floorCpuMs = m('floorCpuMs');
+  const scale = each.find((e) => e.scale)?.scale;
+  const percent = (v) => (v === null ? 'n/a' : `${(100 * v).toFixed(0)}%`);
   const rate = (v) => (v === null ? 'n/a' : String(Number(v.toFixed(2))));
   rows.push([label, rate(m('cs')), rate(m('node')), x(m('ratio')), x(m('p99')), csCpu === null ? 'n/a' : csCpu.toFixed(1),
     m('nodeCpu') === null ? 'n/a' : m('nodeCpu').toFixed(1), peak === null ? 'n/a' : peak.toFixed(1),
-    f ? `${f.floorMs} (${f.scale})` : 'n/a', floorRate ? floorRate.toFixed(1) : 'n/a',
-    floorRate && okRate !== null ? `${((100 * okRate) / floorRate).toFixed(0)}%` : 'n/a',
-    fmt(f?.floorCpuMs), f && csCpu ? `${((100 * f.floorCpuMs) / csCpu).toFixed(0)}%` : 'n/a',
+    floorMs === null ? 'n/a' : `${Number(floorMs.toFixed(2))} (${scale})`, floorRate === null ? 'n/a' : floorRate.toFixed(1),
+    percent(m('floorShare')), floorCpuMs === null ? 'n/a' : String(Number(floorCpuMs.toFixed(2))), percent(m('floorCpuShare')),
     each.map((e) => (e.ratio === null ? 'n/a' : e.ratio.toFixed(2))).join(' ')]);
 });
 const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
@@ -329,7 +338,7 @@ for (const r of rows) console.log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i])
 console.log('req/s above 1x: C# serves more; p99 below 1x: C# is faster. floor: the chosen decoder alone at its scale plus one');
 console.log(`inference, one thread (bench/DecodeFloor); floor req/s = ${cores} cores / floor ms; C# / floor: its 2xx rate as a share of that;`);
 console.log('floor / C# CPU: the floor\'s CPU time an image as a share of the C# function\'s CPU time a request (steadier on a busy machine).');
-console.log('With more than one round, each figure is the median of the rounds\' figures (the ratios of each round\'s pair, not of the medians).');
+console.log('With more than one round, each figure is the median of the rounds\' figures (the ratios of each round\'s pair and floor, not of the medians).');
 EOF
   exit 0
 fi
