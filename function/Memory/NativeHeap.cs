@@ -8,24 +8,15 @@ namespace ImageClassifier.Memory;
 /// going back to the kernel. Measured under a storm of decompression bombs, the resident set
 /// climbed to 470 MB with only 140 MB of decoding paid for at any moment, and stayed there; with
 /// the threshold fixed it peaked at 300 MB (bench/HISTORY.md, "Decode memory"). Fixing it keeps the
-/// memory budget true to what the kernel counts. It is fixed at 4 MiB, not glibc's 128 KiB, so that
-/// an ordinary photo's buffers (its bytes copied for the JPEG decoder, the pixels at the reduced
-/// size) are reused from the heap rather than mapped afresh, page by page, for every request; each
-/// arena keeps at most 8 MiB of them free (bench/README.md, "Reusing the C heap").
+/// memory budget true to what the kernel counts.
 /// </summary>
 internal static partial class NativeHeap
 {
     /// <summary>glibc's M_MMAP_THRESHOLD.</summary>
     private const int MmapThresholdParameter = -3;
 
-    /// <summary>glibc's M_TRIM_THRESHOLD.</summary>
-    private const int TrimThresholdParameter = -1;
-
-    /// <summary>Anything larger (a progressive JPEG's coefficients, a bomb's rows) is mapped, and unmapped when freed.</summary>
-    private const int MmapThresholdBytes = 4 * 1024 * 1024;
-
-    /// <summary>Free memory an arena keeps at its top before giving the rest back.</summary>
-    private const int TrimThresholdBytes = 8 * 1024 * 1024;
+    /// <summary>glibc's own default: anything larger is mapped, and unmapped when freed.</summary>
+    private const int MmapThresholdBytes = 128 * 1024;
 
     /// <summary>True when the C library took the setting (glibc on Linux); elsewhere nothing is changed.</summary>
     public static bool ReturnLargeFreesToTheKernel()
@@ -37,8 +28,7 @@ internal static partial class NativeHeap
 
         try
         {
-            return MallocOption(MmapThresholdParameter, MmapThresholdBytes) == 1
-                && MallocOption(TrimThresholdParameter, TrimThresholdBytes) == 1;
+            return MallocOption(MmapThresholdParameter, MmapThresholdBytes) == 1;
         }
         catch (Exception exception) when (exception is DllNotFoundException or EntryPointNotFoundException)
         {
