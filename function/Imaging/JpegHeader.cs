@@ -60,10 +60,11 @@ internal static class JpegHeader
                 return new ImageFacts(ImageFormat.Jpeg, frame.Width, frame.Height)
                 {
                     Orientation = orientation,
-                    // A JPEG in one scan is decoded from a copy of its shown bytes in memory; one
-                    // that keeps every coefficient reads through the stream, which checks the
-                    // deadline on every read, since its first row comes only after every scan.
-                    WorkingBytes = frame.WorkingBytes(buffered) + (buffered ? 0 : jpeg.Length - hidden.Bytes),
+                    // A JPEG in one scan is decoded from memory: its own bytes, or a copy of its
+                    // shown bytes when something is hidden. One that keeps every coefficient reads
+                    // through the stream, which checks the deadline on every read, since its first
+                    // row comes only after every scan.
+                    WorkingBytes = frame.WorkingBytes(buffered) + (buffered || hidden.Bytes == 0 ? 0 : jpeg.Length - hidden.Bytes),
                     Scaling = DecodeScaling.Eighths,
                     Scanlines = true,
                     ReadsFromMemory = !buffered,

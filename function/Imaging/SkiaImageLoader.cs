@@ -1,3 +1,4 @@
+using System.Buffers;
 using Microsoft.Extensions.Options;
 using SkiaSharp;
 
@@ -47,7 +48,9 @@ internal sealed class SkiaImageLoader(IOptions<ImagingOptions> options) : IImage
         ArgumentNullException.ThrowIfNull(header);
         deadline.Check();
         using var input = new DecoderInput(header.Content, header.Facts.Hidden, deadline);
-        using var inMemory = header.Facts.ReadsFromMemory ? InMemory(input, deadline) : null;
+        var inPlace = header.Facts.ReadsFromMemory && header.Facts.Hidden.Count == 0;
+        using var pinned = inPlace ? header.Content.Pin() : default;
+        using var inMemory = inPlace ? InPlace(pinned, header.Content.Length) : header.Facts.ReadsFromMemory ? InMemory(input, deadline) : null;
         var created = SKCodecResult.InvalidInput;
         using var codec = inMemory is null ? SKCodec.Create(input, out created) : SKCodec.Create(inMemory);
         if (codec is null)
@@ -64,6 +67,14 @@ internal sealed class SkiaImageLoader(IOptions<ImagingOptions> options) : IImage
             : Whole(codec, info, header.Facts, opaque, deadline);
         return Orientation.Apply(stored, header.Facts.Orientation);
     }
+
+    /// <summary>
+    /// The bytes themselves, pinned until the codec is disposed: nothing in them is hidden, so a
+    /// copy would cost a photo's size in page faults and memory for nothing.
+    /// </summary>
+    private static unsafe SKData InPlace(MemoryHandle pinned, int length) =>
+        SKData.Create((IntPtr)pinned.Pointer, length)
+        ?? throw new InsufficientMemoryException($"No memory to describe the {length} bytes of the image.");
 
     /// <summary>The shown bytes copied into one block of Skia's, which its decoder then reads in place.</summary>
     private static unsafe SKData InMemory(DecoderInput input, DecodeDeadline deadline)

@@ -137,18 +137,22 @@ public sealed class DecodePlanTests
     }
 
     [Fact]
-    public void A_jpeg_in_one_scan_is_read_from_memory_and_charged_its_shown_bytes_but_not_its_metadata()
+    public void A_jpeg_in_one_scan_is_read_from_memory_and_charged_a_copy_only_when_metadata_is_hidden()
     {
         var plain = HandMadeJpeg.Interleaved(1024, 768);
         var withComment = Insert(plain, 2, Comment(60_000));
-        var withTrailer = plain.Concat(new byte[100_000]).ToArray();
+        var trailer = new byte[100_000];
 
-        var header = Loader.Identify(plain).Facts;
+        var inPlace = Loader.Identify(plain).Facts;
+        var copied = Loader.Identify(withComment).Facts;
 
-        Assert.True(header.ReadsFromMemory);
-        Assert.Equal(header.WorkingBytes, Loader.Identify(withComment).Facts.WorkingBytes);
+        Assert.True(inPlace.ReadsFromMemory);
+        Assert.True(copied.ReadsFromMemory);
+        // Nothing hidden: the decoder reads the bytes themselves. A comment: a copy of the rest.
+        Assert.Equal(inPlace.WorkingBytes + plain.Length, copied.WorkingBytes);
+        Assert.Equal(inPlace.WorkingBytes, Loader.Identify(plain.Concat(trailer).ToArray()).Facts.WorkingBytes);
         // Whatever Skia is shown is copied for it, bytes after the image included.
-        Assert.Equal(header.WorkingBytes + 100_000, Loader.Identify(withTrailer).Facts.WorkingBytes);
+        Assert.Equal(copied.WorkingBytes + trailer.Length, Loader.Identify(withComment.Concat(trailer).ToArray()).Facts.WorkingBytes);
     }
 
     [Fact]

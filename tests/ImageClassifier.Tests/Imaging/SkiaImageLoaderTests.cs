@@ -265,6 +265,31 @@ public class SkiaImageLoaderTests
         Assert.Equal(new Rgb24(30, 40, 3), image[3, 4]);
     }
 
+    [Fact]
+    public void A_jpeg_read_in_place_decodes_to_the_pixels_of_its_copy_without_a_comment()
+    {
+        // With nothing hidden the decoder reads the request's own bytes, here from an offset in a
+        // larger buffer; a comment segment (hidden) makes it read a copy of the rest instead.
+        var jpeg = EncodeGradient(24, 16, (i, s) => i.SaveAsJpeg(s, new JpegEncoder { Quality = 95 }));
+        var padded = new byte[jpeg.Length + 20];
+        jpeg.CopyTo(padded, 10);
+        byte[] comment = [0xFF, 0xFE, 0x00, 0x07, .. "hello"u8];
+        byte[] commented = [.. jpeg.AsSpan(0, 2), .. comment, .. jpeg.AsSpan(2)];
+
+        using var inPlace = Load(padded.AsMemory(10, jpeg.Length));
+        using var copied = Load(commented);
+
+        for (var y = 0; y < 16; y++)
+        {
+            for (var x = 0; x < 24; x++)
+            {
+                Assert.Equal(copied[x, y], inPlace[x, y]);
+            }
+        }
+
+        AssertClose(new Rgb24(150, 100, 15), inPlace[15, 10]);
+    }
+
     private static Image<Rgb24> Load(ReadOnlyMemory<byte> bytes, int maxPixels = 40_000_000) =>
         new SkiaImageLoader(Options.Create(new ImagingOptions { MaxImagePixels = maxPixels })).LoadRgb(bytes);
 
