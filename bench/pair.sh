@@ -2,9 +2,9 @@
 # Two publishes of the C# function side by side, to measure a change: both servers run at once on
 # 127.0.0.1 (ports 18501 and 18502, swapped every run), each under its own bench/LoadGenerator at
 # the same concurrency, so that whatever else the machine does falls on both alike. Per run and
-# per server: req/s, CPU time a request (utime + stime of the server over the measured run,
-# divided by its 2xx answers) and peak RSS; then B's CPU a request as a share of A's, and the
-# mean of those shares.
+# per server: req/s, p50 and p99 latency, CPU time a request (utime + stime of the server over
+# the measured run, divided by its 2xx answers) and peak RSS; then B's CPU a request as a share of
+# A's, and the mean of those shares.
 #
 #   bench/pair.sh [--runs N] [--duration S] [--concurrency C] [--client http|socket]
 #                 [--env-a NAME=VALUE]... [--env-b NAME=VALUE]... IMAGE PUBLISH_A PUBLISH_B
@@ -98,7 +98,7 @@ const fs = require('node:fs');
 const [work, ticksA, ticksB, peakA, peakB, hz] = process.argv.slice(2);
 const a = JSON.parse(fs.readFileSync(`${work}/a.json`, 'utf8')), b = JSON.parse(fs.readFileSync(`${work}/b.json`, 'utf8'));
 const cpu = (ticks, r) => (1000 * ticks) / hz / r.ok;
-const side = (r, ticks, peak) => `${r.requestsPerSecond.toFixed(2)} req/s, ${cpu(ticks, r).toFixed(2)} CPU ms/req, peak RSS ${(peak / 1024).toFixed(0)} MB`;
+const side = (r, ticks, peak) => `${r.requestsPerSecond.toFixed(2)} req/s, p50 ${r.p50Ms.toFixed(0)} p99 ${r.p99Ms.toFixed(0)} ms, ${cpu(ticks, r).toFixed(2)} CPU ms/req, peak RSS ${(peak / 1024).toFixed(0)} MB`;
 console.log(`${(cpu(ticksB, b) / cpu(ticksA, a)).toFixed(3)} A: ${side(a, ticksA, peakA)} | B: ${side(b, ticksB, peakB)}`);
 EOF
 )"
