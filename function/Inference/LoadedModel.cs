@@ -206,7 +206,7 @@ internal sealed class LoadedModel : IModelSession
         await runSlots.WaitAsync(cancellationToken);
         try
         {
-            await cpu.RunAsync(static run => run.Model.Run(run.Tensors, run.BatchSize, run.Logits), new PendingRun(this, tensors, batchSize, logits), cancellationToken);
+            await cpu.RunAheadAsync(static run => run.Model.Run(run.Tensors, run.BatchSize, run.Logits), new PendingRun(this, tensors, batchSize, logits), cancellationToken);
         }
         finally
         {

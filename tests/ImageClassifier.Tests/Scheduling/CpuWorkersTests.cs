@@ -6,7 +6,7 @@ namespace ImageClassifier.Tests.Scheduling;
 
 /// <summary>
 /// The CPU work threads: work runs on them, never more at once than there are threads, in
-/// arrival order; the caller resumes on the thread pool; cancelled work does not run; a failure
+/// arrival order after any work queued ahead; the caller resumes on the thread pool; cancelled work does not run; a failure
 /// reaches its caller and the thread goes on.
 /// </summary>
 public sealed class CpuWorkersTests : IDisposable
@@ -59,6 +59,28 @@ public sealed class CpuWorkersTests : IDisposable
         await Task.WhenAll(all).WaitAsync(Patience);
 
         Assert.Equal([1, 2, 3, 4, 5, 6], started);
+        Assert.True(blocker.IsCompletedSuccessfully);
+    }
+
+    [Fact]
+    public async Task Work_queued_ahead_starts_before_work_that_arrived_earlier_and_in_its_own_arrival_order()
+    {
+        using var workers = Workers(threads: 1);
+        var started = new List<int>();
+        var blocker = workers.RunAsync(_ => gate.Wait(Patience), 0, CancellationToken.None);
+        List<Task> all =
+        [
+            workers.RunAsync(started.Add, 1, CancellationToken.None),
+            workers.RunAsync(started.Add, 2, CancellationToken.None),
+            workers.RunAheadAsync(started.Add, 3, CancellationToken.None),
+            workers.RunAsync(started.Add, 4, CancellationToken.None),
+            workers.RunAheadAsync(started.Add, 5, CancellationToken.None),
+        ];
+
+        gate.Set();
+        await Task.WhenAll(all).WaitAsync(Patience);
+
+        Assert.Equal([3, 5, 1, 2, 4], started);
         Assert.True(blocker.IsCompletedSuccessfully);
     }
 
