@@ -23,7 +23,7 @@ public sealed class ImagePreprocessor(
         var tensor = new TensorBuffer(spec.TensorLength);
         try
         {
-            await WriteAsync(image, spec, tensor.Memory, cancellationToken);
+            await WriteAsync(image, spec, tensor.Memory, classifiedNext: true, cancellationToken);
             return tensor;
         }
         catch
@@ -41,7 +41,8 @@ public sealed class ImagePreprocessor(
         {
             for (var index = 0; index < images.Count; index++)
             {
-                await WriteAsync(images[index], spec, tensors.Memory.Slice(index * spec.TensorLength, spec.TensorLength), cancellationToken);
+                await WriteAsync(
+                    images[index], spec, tensors.Memory.Slice(index * spec.TensorLength, spec.TensorLength), classifiedNext: index == images.Count - 1, cancellationToken);
             }
 
             return tensors;
@@ -53,15 +54,22 @@ public sealed class ImagePreprocessor(
         }
     }
 
-    private async Task WriteAsync(ReadOnlyMemory<byte> image, PreprocessingSpec spec, Memory<float> destination, CancellationToken cancellationToken)
+    /// <summary>
+    /// One image into <paramref name="destination"/>; when it is <paramref name="classifiedNext"/>,
+    /// its CPU work thread waits for the inference before it takes the next decode.
+    /// </summary>
+    private async Task WriteAsync(ReadOnlyMemory<byte> image, PreprocessingSpec spec, Memory<float> destination, bool classifiedNext, CancellationToken cancellationToken)
     {
         var header = loader.Identify(image, spec.ResizedSize);
         using (await budget.ReserveAsync(header.DecodeBytes, $"Decoding the {header.Width}x{header.Height} image", cancellationToken))
         {
-            await cpu.RunAsync(static pending => pending.Preprocessor.Decode(pending.Header, pending.Spec, pending.Destination.Span, pending.CancellationToken),
-                new PendingDecode(this, header, spec, destination, cancellationToken), cancellationToken);
+            var pending = new PendingDecode(this, header, spec, destination, cancellationToken);
+            await (classifiedNext ? cpu.RunThenAheadAsync(DecodeAction, pending, cancellationToken) : cpu.RunAsync(DecodeAction, pending, cancellationToken));
         }
     }
+
+    private static void DecodeAction(PendingDecode pending) =>
+        pending.Preprocessor.Decode(pending.Header, pending.Spec, pending.Destination.Span, pending.CancellationToken);
 
     /// <summary>On a CPU work thread: the deadline starts now, not when the work was queued.</summary>
     private void Decode(ImageHeader header, PreprocessingSpec spec, Span<float> destination, CancellationToken cancellationToken)

@@ -85,6 +85,57 @@ public sealed class CpuWorkersTests : IDisposable
     }
 
     [Fact]
+    public async Task A_thread_that_finished_a_decode_takes_the_inference_its_caller_queues_next_before_older_work()
+    {
+        // The wait is long here so that the order cannot depend on how fast the caller resumes.
+        using var workers = Workers(threads: 1, followUpWait: TimeSpan.FromHours(1));
+        var started = new List<int>();
+        var blocker = workers.RunAsync(_ => gate.Wait(Patience), 0, CancellationToken.None);
+        var decode = workers.RunThenAheadAsync(started.Add, 1, CancellationToken.None);
+        var older = workers.RunAsync(started.Add, 2, CancellationToken.None);
+
+        gate.Set();
+        await decode.WaitAsync(Patience);
+        await workers.RunAheadAsync(started.Add, 3, CancellationToken.None).WaitAsync(Patience);
+        await older.WaitAsync(Patience);
+
+        Assert.Equal([1, 3, 2], started);
+        Assert.True(blocker.IsCompletedSuccessfully);
+    }
+
+    [Fact]
+    public async Task A_thread_goes_on_to_other_work_once_the_wait_for_a_follow_up_is_over()
+    {
+        using var workers = Workers(threads: 1, followUpWait: TimeSpan.FromMilliseconds(50));
+
+        await workers.RunThenAheadAsync(static _ => { }, 0, CancellationToken.None).WaitAsync(Patience);
+
+        Assert.Equal(2, await workers.RunAsync(static value => value * 2, 1, CancellationToken.None).WaitAsync(Patience));
+    }
+
+    [Fact]
+    public async Task A_thread_waits_for_no_follow_up_after_short_work()
+    {
+        using var workers = Workers(threads: 1, followUpWait: TimeSpan.FromHours(1), waitAfterWorkOf: TimeSpan.FromHours(1));
+
+        await workers.RunThenAheadAsync(static _ => { }, 0, CancellationToken.None).WaitAsync(Patience);
+
+        Assert.Equal(42, await workers.RunAsync(static value => value * 2, 21, CancellationToken.None).WaitAsync(Patience));
+    }
+
+    [Fact]
+    public async Task A_failed_decode_waits_for_no_follow_up()
+    {
+        using var workers = Workers(threads: 1, followUpWait: TimeSpan.FromHours(1));
+
+        var failed = workers.RunThenAheadAsync<int, int>(static _ => throw new InvalidOperationException("decode failed"), 0, CancellationToken.None);
+        var next = workers.RunAsync(static value => value * 2, 21, CancellationToken.None);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => failed.WaitAsync(Patience));
+        Assert.Equal(42, await next.WaitAsync(Patience));
+    }
+
+    [Fact]
     public async Task Work_cancelled_while_it_waits_does_not_run_and_its_task_is_cancelled()
     {
         using var workers = Workers(threads: 1);
@@ -142,7 +193,8 @@ public sealed class CpuWorkersTests : IDisposable
         Assert.ThrowsAny<InvalidOperationException>(() => { _ = workers.RunAsync(static value => value, 0, CancellationToken.None); });
     }
 
-    private static CpuWorkers Workers(int threads) => new(Options.Create(new CpuWorkOptions { Threads = threads }));
+    private static CpuWorkers Workers(int threads, TimeSpan? followUpWait = null, TimeSpan? waitAfterWorkOf = null) =>
+        new(Options.Create(new CpuWorkOptions { Threads = threads }), followUpWait ?? CpuWorkers.DefaultFollowUpWait, waitAfterWorkOf ?? TimeSpan.Zero);
 
     private static void InterlockedMax(ref int target, int value)
     {
