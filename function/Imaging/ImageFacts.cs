@@ -45,9 +45,10 @@ public sealed record ImageFacts(ImageFormat Format, int Width, int Height)
 
     /// <summary>
     /// The decoder is given the shown bytes in one block of memory (the bytes themselves when
-    /// nothing is hidden, else a copy paid for in <see cref="WorkingBytes"/>), instead of a stream that checks the deadline on every
-    /// read: set where its work between two rows is bounded (a JPEG in one scan), so the checks
-    /// between rows suffice. libjpeg-turbo's fast Huffman decoding runs only on bytes in memory.
+    /// nothing is hidden, else a copy paid for in <see cref="WorkingBytes"/>), instead of a stream
+    /// that checks the deadline on every read: set where its work between two rows is bounded (a
+    /// JPEG in one scan), so the checks between rows suffice. libjpeg-turbo's fast Huffman
+    /// decoding runs only on bytes in memory.
     /// </summary>
     public bool ReadsFromMemory { get; init; }
 

@@ -5,16 +5,15 @@ using Microsoft.Extensions.Options;
 namespace ImageClassifier.Scheduling;
 
 /// <summary>
-/// Runs the CPU-bound stages (decoding, resizing, inference) on threads of their own, one a core:
-/// work that finishes a request already decoded (its inference) first, then the rest in arrival
-/// order, so that a request once started is answered before new ones start and its tensor and
-/// body are held no longer than they must be. A thread that finishes a long decode whose inference
-/// follows waits for it briefly (<see cref="FollowUpWait"/>) before taking a new decode: the
-/// caller's continuation queues the inference from the thread pool, and needs the core this
-/// thread frees to do it. The thread pool is then left to the network:
-/// Kestrel's reads and writes, and the refusals of an overloaded instance, never wait for a thread
-/// behind a decode, and the pool does not grow threads to make up for the ones decoding.
-/// Admission bounds how much work waits.
+/// Runs the CPU-bound stages (decoding, resizing, inference) on threads of their own, one a core.
+/// The thread pool is then left to the network: Kestrel's reads and writes, and the refusals of an
+/// overloaded instance, never wait for a thread behind a decode, and the pool does not grow
+/// threads to make up for the ones decoding. Admission bounds how much work waits. Work that
+/// finishes a request already decoded (its inference) runs first, the rest in arrival order, so a
+/// request once started is answered before new ones start and holds its tensor and body no longer
+/// than it must. A thread that finishes a long decode whose inference follows waits for it briefly
+/// (<see cref="FollowUpWait"/>) before taking a new decode: the caller's continuation queues the
+/// inference from the thread pool, and needs the core this thread frees to do it.
 /// </summary>
 public sealed class CpuWorkers : IDisposable
 {
@@ -54,6 +53,12 @@ public sealed class CpuWorkers : IDisposable
             threads[index].Start();
         }
     }
+
+    /// <summary>How long a thread waits for the work a finished item's caller queues ahead.</summary>
+    public TimeSpan FollowUpWait { get; }
+
+    /// <summary>How long work must have run for its thread to wait for the work its caller queues ahead.</summary>
+    public TimeSpan WaitAfterWorkOf { get; }
 
     /// <summary>
     /// Runs <paramref name="work"/> on one of the threads; the caller's continuation runs on the
@@ -103,12 +108,6 @@ public sealed class CpuWorkers : IDisposable
 
         waiting.Dispose();
     }
-
-    /// <summary>How long a thread waits for the work a finished item's caller queues ahead.</summary>
-    public TimeSpan FollowUpWait { get; }
-
-    /// <summary>How long work must have run for its thread to wait for the work its caller queues ahead.</summary>
-    public TimeSpan WaitAfterWorkOf { get; }
 
     private Task<TResult> Enqueue<TState, TResult>(
         ConcurrentQueue<WorkItem> to, Func<TState, TResult> work, TState state, bool aheadFollows, CancellationToken cancellationToken)
