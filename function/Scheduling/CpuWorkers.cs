@@ -86,15 +86,15 @@ public sealed class CpuWorkers : IDisposable
 
     /// <inheritdoc cref="RunAsync{TState, TResult}"/>
     public Task RunAsync<TState>(Action<TState> work, TState state, CancellationToken cancellationToken) =>
-        RunAsync(static pending => { pending.Work(pending.State); return true; }, (Work: work, State: state), cancellationToken);
+        RunAsync(Invoke, (work, state), cancellationToken);
 
     /// <inheritdoc cref="RunThenAheadAsync{TState, TResult}"/>
     public Task RunThenAheadAsync<TState>(Action<TState> work, TState state, CancellationToken cancellationToken) =>
-        RunThenAheadAsync(static pending => { pending.Work(pending.State); return true; }, (Work: work, State: state), cancellationToken);
+        RunThenAheadAsync(Invoke, (work, state), cancellationToken);
 
     /// <inheritdoc cref="RunAheadAsync{TState, TResult}"/>
     public Task RunAheadAsync<TState>(Action<TState> work, TState state, CancellationToken cancellationToken) =>
-        RunAheadAsync(static pending => { pending.Work(pending.State); return true; }, (Work: work, State: state), cancellationToken);
+        RunAheadAsync(Invoke, (work, state), cancellationToken);
 
     public void Dispose()
     {
@@ -130,6 +130,13 @@ public sealed class CpuWorkers : IDisposable
         }
 
         return item.Task;
+    }
+
+    /// <summary>An action's work as a function, for the overloads that take one.</summary>
+    private static bool Invoke<TState>((Action<TState> Work, TState State) pending)
+    {
+        pending.Work(pending.State);
+        return true;
     }
 
     private void Work()
