@@ -50,13 +50,17 @@ internal static class JpegHeader
                 }
 
                 var firstScanComponents = segment.IsEmpty ? 0 : segment[0];
-                var scans = CountScans(jpeg[at..]);
+                var buffered = frame.Progressive || firstScanComponents < frame.Components.Length;
+
+                // libjpeg decodes a sequential JPEG whose first scan holds every component in that
+                // one pass and never reaches a later scan, so only a buffered JPEG's are counted
+                // (which spares a photo a search of its whole entropy-coded data).
+                var scans = buffered ? CountScans(jpeg[at..]) : 1;
                 if (scans > MaxScans)
                 {
                     throw ImageFailures.Unsupported($"The JPEG has {scans} scans; at most {MaxScans} are decoded.");
                 }
 
-                var buffered = frame.Progressive || firstScanComponents < frame.Components.Length;
                 return new ImageFacts(ImageFormat.Jpeg, frame.Width, frame.Height)
                 {
                     Orientation = orientation,

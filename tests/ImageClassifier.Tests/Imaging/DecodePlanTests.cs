@@ -101,15 +101,25 @@ public sealed class DecodePlanTests
     }
 
     [Fact]
-    public void A_jpeg_with_more_scans_than_any_real_one_is_refused_before_decoding()
+    public void A_jpeg_kept_whole_with_more_scans_than_any_real_one_is_refused_before_decoding()
     {
-        var jpeg = HandMadeJpeg.Interleaved(64, 64);
-        var scan = jpeg.AsSpan(jpeg.AsSpan().IndexOf(new byte[] { 0xFF, 0xDA }))[..^2].ToArray();
-        var many = jpeg[..^2].Concat(Enumerable.Repeat(scan, JpegHeader.MaxScans).SelectMany(s => s)).Concat(new byte[] { 0xFF, 0xD9 }).ToArray();
+        var jpeg = HandMadeJpeg.ScanPerComponent(64, 64);
 
-        var failure = Assert.Throws<ClassificationException>(() => Loader.Identify(many));
+        var failure = Assert.Throws<ClassificationException>(() => Loader.Identify(WithScansRepeated(jpeg, JpegHeader.MaxScans)));
 
         Assert.Equal(Problems.ImageUnsupported, failure.Type);
+    }
+
+    [Fact]
+    public void Scans_after_an_interleaved_jpegs_one_scan_are_not_counted_and_change_nothing_decoded()
+    {
+        var jpeg = HandMadeJpeg.Interleaved(64, 64);
+        var many = WithScansRepeated(jpeg, JpegHeader.MaxScans);
+
+        using var expected = Loader.Load(Loader.Identify(jpeg), DecodedImages.NoDeadline);
+        using var decoded = Loader.Load(Loader.Identify(many), DecodedImages.NoDeadline);
+
+        Assert.Equal(expected.Pixels.ToArray(), decoded.Pixels.ToArray());
     }
 
     [Fact]
@@ -229,6 +239,13 @@ public sealed class DecodePlanTests
 
             return Readings * (TimestampFrequency / 1000);
         }
+    }
+
+    /// <summary>The JPEG with its last scan repeated <paramref name="times"/> more times before its end.</summary>
+    private static byte[] WithScansRepeated(byte[] jpeg, int times)
+    {
+        var scan = jpeg.AsSpan(jpeg.AsSpan().LastIndexOf(new byte[] { 0xFF, 0xDA }))[..^2].ToArray();
+        return [.. jpeg[..^2], .. Enumerable.Repeat(scan, times).SelectMany(s => s), 0xFF, 0xD9];
     }
 
     private static byte[] Insert(byte[] bytes, int at, byte[] inserted) => [.. bytes[..at], .. inserted, .. bytes[at..]];
