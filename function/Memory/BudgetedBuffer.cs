@@ -1,4 +1,3 @@
-using System.Numerics;
 using ImageClassifier.Failures;
 
 namespace ImageClassifier.Memory;
@@ -6,11 +5,10 @@ namespace ImageClassifier.Memory;
 /// <summary>
 /// Bytes read from a stream (a request body, a download) into memory that grows as the bytes
 /// arrive, whatever length was declared, and is paid for from the memory budget at each growth.
-/// Buffers up to a megabyte come from the budget's small pool; the owner disposes the buffer
-/// when it is done with the bytes, which gives both the memory and the budget back. Toward a
-/// declared length it grows in steps that end on that length exactly, so a large body costs one
-/// array of its own size at the end, not one of the next power of two (a 2.3 MB photo: 3.4 MB of
-/// large arrays allocated, where doubling allocated 6 MB; bench/README.md, "Per-request overhead").
+/// The arrays come from the budget's pools (a power of two long, up to 8 MiB); the owner disposes
+/// the buffer when it is done with the bytes, which gives both the memory and the budget back.
+/// Toward a declared length it grows in steps that end on that length exactly, so a body larger
+/// than the pools lend costs one array of its own size at the end, not one of the next power of two.
 /// </summary>
 public sealed class BudgetedBuffer : IDisposable
 {
@@ -19,6 +17,9 @@ public sealed class BudgetedBuffer : IDisposable
     private readonly MemoryBudget budget;
     private readonly List<MemoryLease> leases = [];
     private byte[] buffer = [];
+
+    /// <summary>How much of the buffer is paid for and used: a pool may lend a longer array than was asked for.</summary>
+    private int usable;
     private long charged;
     private int length;
     private bool disposed;
@@ -45,12 +46,12 @@ public sealed class BudgetedBuffer : IDisposable
             await read.GrowAsync((int)Math.Min(Math.Min(declaredLength + 1 ?? FirstBytes, FirstBytes * 4L), ceiling), purpose, cancellationToken);
             while (true)
             {
-                if (read.length == read.buffer.Length)
+                if (read.length == read.usable)
                 {
-                    await read.GrowAsync(NextSize(read.buffer.Length, declaredLength, ceiling), purpose, cancellationToken);
+                    await read.GrowAsync(NextSize(read.usable, declaredLength, ceiling), purpose, cancellationToken);
                 }
 
-                var count = await source.ReadAsync(read.buffer.AsMemory(read.length), cancellationToken);
+                var count = await source.ReadAsync(read.buffer.AsMemory(read.length, read.usable - read.length), cancellationToken);
                 if (count == 0)
                 {
                     return read;
@@ -86,7 +87,7 @@ public sealed class BudgetedBuffer : IDisposable
         }
 
         disposed = true;
-        Return(buffer);
+        budget.Arrays.Return(buffer);
         buffer = [];
         foreach (var lease in leases)
         {
@@ -125,23 +126,14 @@ public sealed class BudgetedBuffer : IDisposable
     /// </summary>
     private async Task GrowAsync(int size, string purpose, CancellationToken cancellationToken)
     {
-        // The pool hands out its arrays in powers of two; larger ones are allocated to the size.
-        long paid = size <= MemoryBudget.PooledArrayBytes ? BitOperations.RoundUpToPowerOf2((uint)size) : size;
-        budget.EnsureFits(charged - buffer.Length + paid, purpose);
-        leases.Add(await budget.ReserveAsync(paid - buffer.Length, purpose, cancellationToken));
-        charged += paid - buffer.Length;
-        // Larger arrays are the GC's, allocated without zeroing: only the bytes read are ever shown.
-        var grown = size <= MemoryBudget.PooledArrayBytes ? budget.Arrays.Rent(size) : GC.AllocateUninitializedArray<byte>(size);
+        var paid = BodyArrayPool.LengthFor(size);
+        budget.EnsureFits(charged - usable + paid, purpose);
+        leases.Add(await budget.ReserveAsync(paid - usable, purpose, cancellationToken));
+        charged += paid - usable;
+        var grown = budget.Arrays.Rent(size);
         buffer.AsSpan(0, length).CopyTo(grown);
-        Return(buffer);
+        budget.Arrays.Return(buffer);
         buffer = grown;
-    }
-
-    private void Return(byte[] array)
-    {
-        if (array.Length is > 0 and <= MemoryBudget.PooledArrayBytes)
-        {
-            budget.Arrays.Return(array);
-        }
+        usable = paid;
     }
 }

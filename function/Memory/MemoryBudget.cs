@@ -27,9 +27,6 @@ public sealed class MemoryBudget : IDisposable
 
     private const long MinimumReserved = 64L * 1024 * 1024;
 
-    /// <summary>The largest array <see cref="Arrays"/> keeps for reuse.</summary>
-    public const int PooledArrayBytes = 1024 * 1024;
-
     private readonly IOptions<MemoryOptions> options;
     private readonly MemoryMetrics metrics;
     private readonly ILogger<MemoryBudget> logger;
@@ -51,11 +48,8 @@ public sealed class MemoryBudget : IDisposable
         }
     }
 
-    /// <summary>
-    /// Arrays for request bodies and downloads: ordinary ones are reused, larger ones left to the
-    /// GC, so the pool never holds much memory the budget does not count.
-    /// </summary>
-    public ArrayPool<byte> Arrays { get; } = ArrayPool<byte>.Create(maxArrayLength: PooledArrayBytes, maxArraysPerBucket: 16);
+    /// <summary>Arrays for request bodies and downloads, reused up to a photo's size.</summary>
+    public ArrayPool<byte> Arrays { get; } = new BodyArrayPool();
 
     /// <summary>The whole budget in bytes; 0 until it is first used (when the model is loaded, the baseline is known).</summary>
     public long Capacity => Interlocked.Read(ref capacity);

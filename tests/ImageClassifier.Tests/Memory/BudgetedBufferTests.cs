@@ -19,10 +19,10 @@ public sealed class BudgetedBufferTests : IDisposable
     public void Dispose() => services.Dispose();
 
     [Theory]
-    [InlineData(2_287_579)]
-    [InlineData(3_000_000)]
-    [InlineData(1_048_576)]
-    public async Task A_large_body_of_declared_length_is_charged_its_own_length_not_the_next_power_of_two(int length)
+    [InlineData(2_287_579, 4 * 1024 * 1024)]
+    [InlineData(1_048_576, 2 * 1024 * 1024)]
+    [InlineData(9_000_000, 9_000_001)]
+    public async Task A_body_of_declared_length_is_charged_the_array_it_ends_in_a_pools_or_one_of_its_own_length(int length, int arrayLength)
     {
         var budget = services.GetRequiredService<MemoryBudget>();
         var bytes = Bytes(length);
@@ -32,9 +32,9 @@ public sealed class BudgetedBufferTests : IDisposable
             Assert.True(body.Memory.Span.SequenceEqual(bytes));
         }
 
-        // The budget counts each growth in 4 KiB pages; doubling would have charged up to twice the length.
+        // The budget counts each growth in 4 KiB pages; doubling past the pools would have charged up to twice the length.
         var peak = budget.TakePeakReserved();
-        Assert.InRange(peak, length + 1, length + 1 + (16 * 4096));
+        Assert.InRange(peak, arrayLength, arrayLength + (16 * 4096));
         Assert.Equal(0, budget.Reserved);
     }
 
@@ -59,6 +59,24 @@ public sealed class BudgetedBufferTests : IDisposable
 
         Assert.Equal(Problems.PayloadTooLarge, failure.Type);
         Assert.Equal(0, budget.Reserved);
+    }
+
+    [Fact]
+    public async Task Every_byte_held_is_paid_for_even_when_the_pool_lends_a_longer_array_than_was_asked()
+    {
+        var budget = services.GetRequiredService<MemoryBudget>();
+
+        // With every 64 KiB array out, the pool lends its next size up for one of 64 KiB.
+        var taken = Enumerable.Range(0, 16).Select(_ => budget.Arrays.Rent(64 * 1024)).ToList();
+        var bytes = Bytes(100_000);
+        using (var body = await BudgetedBuffer.ReadAsync(
+            new MemoryStream(bytes), declaredLength: null, Limit, budget, "The body", () => Problems.PayloadTooLarge.Failure("too large"), CancellationToken.None))
+        {
+            Assert.True(body.Memory.Span.SequenceEqual(bytes));
+        }
+
+        Assert.InRange(budget.TakePeakReserved(), bytes.Length, long.MaxValue);
+        taken.ForEach(array => budget.Arrays.Return(array));
     }
 
     [Theory]
