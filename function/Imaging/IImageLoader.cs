@@ -16,7 +16,9 @@ public interface IImageLoader
 
     /// <summary>
     /// Decodes an image <see cref="Identify"/> accepted, as planned: upright, flattened onto white,
-    /// at least as large as the resize needs, within the deadline.
+    /// at least as large as the resize needs, within the deadline. Of the upright image at
+    /// <see cref="ImageHeader.Scaled"/> size, it holds at least the <paramref name="needed"/>
+    /// region, and the whole image where the decoder gains nothing by leaving the rest out.
     /// </summary>
-    DecodedImage Load(ImageHeader header, DecodeDeadline deadline);
+    DecodedImage Load(ImageHeader header, PixelRegion needed, DecodeDeadline deadline);
 }

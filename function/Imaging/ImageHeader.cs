@@ -15,6 +15,9 @@ public sealed record ImageHeader(ImageFacts Facts, DecodePlan Plan, ReadOnlyMemo
     /// <summary>Pixels down, as stored.</summary>
     public int Height => Facts.Height;
 
+    /// <summary>Width and height once decoded as planned and turned upright: what <see cref="IImageLoader.Load"/> gives a region of.</summary>
+    public (int Width, int Height) Scaled => ExifOrientation.SwapsSides(Facts.Orientation) ? (Plan.Height, Plan.Width) : (Plan.Width, Plan.Height);
+
     /// <summary>The most memory decoding it takes, its decoder's working buffers included.</summary>
     public long DecodeBytes => Plan.DecodeBytes;
 }

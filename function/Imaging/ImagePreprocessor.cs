@@ -71,10 +71,14 @@ public sealed class ImagePreprocessor(
     private static void DecodeAction(PendingDecode pending) =>
         pending.Preprocessor.Decode(pending.Header, pending.Spec, pending.Destination.Span, pending.CancellationToken);
 
-    /// <summary>On a CPU work thread: the deadline starts now, not when the work was queued.</summary>
+    /// <summary>
+    /// On a CPU work thread: the deadline starts now, not when the work was queued. Only the part
+    /// of the image the resize reads is asked of the decoder.
+    /// </summary>
     private void Decode(ImageHeader header, PreprocessingSpec spec, Span<float> destination, CancellationToken cancellationToken)
     {
-        using var pixels = loader.Load(header, new DecodeDeadline(time, decodeTimeout, cancellationToken));
+        var deadline = new DecodeDeadline(time, decodeTimeout, cancellationToken);
+        using var pixels = loader.Load(header, writer.Reads(header.Scaled, header.Facts.Upright, spec), deadline);
         writer.Write(pixels, spec, destination);
     }
 

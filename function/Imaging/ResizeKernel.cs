@@ -40,14 +40,7 @@ internal sealed class ResizeKernel
             return Nearest(sourceLength, ratio, offset, length);
         }
 
-        var support = resample switch
-        {
-            Resample.Bicubic => 2,
-            Resample.Lanczos => 3,
-            _ => 1,
-        };
-        var scale = Math.Max(ratio, 1);
-        var radius = Math.Ceiling(support * scale);
+        var (scale, radius) = Reach(resample, ratio);
         var stride = (int)(2 * radius) + 1;
         var starts = new int[length];
         var counts = new int[length];
@@ -56,9 +49,8 @@ internal sealed class ResizeKernel
 
         for (var i = 0; i < length; i++)
         {
-            var centre = ((offset + i + 0.5) * ratio) - 0.5;
-            var left = Math.Max(0, (int)Math.Ceiling(centre - radius));
-            var right = Math.Min(sourceLength - 1, (int)Math.Floor(centre + radius));
+            var centre = Centre(offset + i, ratio);
+            var (left, right) = Taps(centre, radius, sourceLength);
             var row = weights.AsSpan(i * stride, stride);
             var sum = 0.0;
             for (var j = left; j <= right; j++)
@@ -96,6 +88,45 @@ internal sealed class ResizeKernel
         return new ResizeKernel(starts, counts, weights, stride, maxTaps);
     }
 
+    /// <summary>
+    /// The source positions [start, end) that output positions <paramref name="offset"/> …
+    /// offset + <paramref name="length"/> − 1 may read: what <see cref="For"/> gives them, or a
+    /// little more (it drops taps of weight 0), worked out without the weights.
+    /// </summary>
+    public static (int Start, int End) Span(int sourceLength, int resizedLength, int offset, int length, Resample resample = Resample.Bilinear)
+    {
+        var ratio = (double)sourceLength / resizedLength;
+        if (resample == Resample.Nearest)
+        {
+            return (NearestOf(offset, ratio, sourceLength), NearestOf(offset + length - 1, ratio, sourceLength) + 1);
+        }
+
+        var (_, radius) = Reach(resample, ratio);
+        return (Taps(Centre(offset, ratio), radius, sourceLength).Left, Taps(Centre(offset + length - 1, ratio), radius, sourceLength).Right + 1);
+    }
+
+    /// <summary>How far the filter is widened (the shrink ratio, at least 1) and how many source pixels it reaches either side.</summary>
+    private static (double Scale, double Radius) Reach(Resample resample, double ratio)
+    {
+        var support = resample switch
+        {
+            Resample.Bicubic => 2,
+            Resample.Lanczos => 3,
+            _ => 1,
+        };
+        var scale = Math.Max(ratio, 1);
+        return (scale, Math.Ceiling(support * scale));
+    }
+
+    /// <summary>Output position <paramref name="index"/>'s centre, in source pixels.</summary>
+    private static double Centre(int index, double ratio) => ((index + 0.5) * ratio) - 0.5;
+
+    /// <summary>The first and last source position within <paramref name="radius"/> of <paramref name="centre"/>.</summary>
+    private static (int Left, int Right) Taps(double centre, double radius, int sourceLength) =>
+        (Math.Max(0, (int)Math.Ceiling(centre - radius)), Math.Min(sourceLength - 1, (int)Math.Floor(centre + radius)));
+
+    private static int NearestOf(int index, double ratio, int sourceLength) => Math.Min(sourceLength - 1, (int)Math.Floor((index + 0.5) * ratio));
+
     /// <summary>The filter's value at distance <paramref name="x"/> (in source pixels, unwidened).</summary>
     private static double Filter(Resample resample, double x)
     {
@@ -125,7 +156,7 @@ internal sealed class ResizeKernel
         var weights = new float[length];
         for (var i = 0; i < length; i++)
         {
-            starts[i] = Math.Min(sourceLength - 1, (int)Math.Floor((offset + i + 0.5) * ratio));
+            starts[i] = NearestOf(offset + i, ratio, sourceLength);
             counts[i] = 1;
             weights[i] = 1;
         }

@@ -8,10 +8,11 @@ namespace ImageClassifier.Imaging;
 /// Decodes with Skia's codecs (libjpeg-turbo, libpng, libwebp, Wuffs' GIF, Skia's BMP), in an
 /// order that spends nothing on a bad image: the format recognised by its signature and only the
 /// five accepted ones ever handed to Skia; the header read in place and the decode planned and
-/// charged from it; then, on a CPU work thread, the decode itself at the plan's reduced size, a
-/// row at a time where the codec allows, each row flattened onto white and box-shrunk as it
-/// arrives, with the deadline checked between rows and, where the codec reads through a stream,
-/// on every read of the bytes (a JPEG in one scan is read from memory instead, which is faster).
+/// charged from it; then, on a CPU work thread, the decode itself at the plan's reduced size (of a
+/// JPEG, only the part the resize reads), a row at a time where the codec allows, each row
+/// flattened onto white and box-shrunk as it arrives, with the deadline checked between rows and,
+/// where the codec reads through a stream, on every read of the bytes (a JPEG in one scan is read
+/// from memory instead, which is faster).
 /// </summary>
 internal sealed class SkiaImageLoader(IOptions<ImagingOptions> options) : IImageLoader
 {
@@ -43,7 +44,7 @@ internal sealed class SkiaImageLoader(IOptions<ImagingOptions> options) : IImage
         return new ImageHeader(facts, DecodePlan.For(facts, resizedSize(width, height)), content);
     }
 
-    public DecodedImage Load(ImageHeader header, DecodeDeadline deadline)
+    public DecodedImage Load(ImageHeader header, PixelRegion needed, DecodeDeadline deadline)
     {
         ArgumentNullException.ThrowIfNull(header);
         deadline.Check();
@@ -63,9 +64,24 @@ internal sealed class SkiaImageLoader(IOptions<ImagingOptions> options) : IImage
         var info = new SKImageInfo(plan.DecodeWidth, plan.DecodeHeight, SKColorType.Rgba8888, SKAlphaType.Unpremul);
         var opaque = codec.Info.AlphaType == SKAlphaType.Opaque;
         var stored = header.Facts.Scanlines
-            ? ByRows(codec, info, header.Facts, plan, opaque, deadline)
+            ? ByRows(codec, info, header.Facts, plan, Decoded(header, needed), opaque, deadline)
             : Whole(codec, info, header.Facts, opaque, deadline);
         return Orientation.Apply(stored, header.Facts.Orientation);
+    }
+
+    /// <summary>
+    /// The part of the stored image (after the shrink) to decode for the <paramref name="needed"/>
+    /// part of the upright one. Only libjpeg-turbo gains from a part: it skips the inverse DCT and
+    /// colour conversion of the columns outside it and of the rows above it, and stops after its
+    /// last row; it decodes the part's edges with their neighbours' context, so the pixels are the
+    /// whole decode's. Other decoders must inflate or read every row anyway, so they decode the whole.
+    /// </summary>
+    private static PixelRegion Decoded(ImageHeader header, PixelRegion needed)
+    {
+        var (width, height) = (header.Plan.Width, header.Plan.Height);
+        return header.Facts.Format == ImageFormat.Jpeg
+            ? Orientation.StoredRegion(header.Facts.Orientation, needed, width, height)
+            : PixelRegion.Whole(width, height);
     }
 
     /// <summary>
@@ -125,19 +141,27 @@ internal sealed class SkiaImageLoader(IOptions<ImagingOptions> options) : IImage
         }
     }
 
-    private static DecodedImage ByRows(SKCodec codec, SKImageInfo info, ImageFacts facts, DecodePlan plan, bool opaque, DecodeDeadline deadline)
+    private static DecodedImage ByRows(
+        SKCodec codec, SKImageInfo info, ImageFacts facts, DecodePlan plan, PixelRegion region, bool opaque, DecodeDeadline deadline)
     {
-        var started = codec.StartScanlineDecode(info);
+        // The region in the decoder's rows and columns, before the shrink; only the columns are a
+        // codec option (a part of every row), the rows above are skipped and those below not read.
+        var shrink = plan.Shrink;
+        var (left, top) = (region.Left * shrink, region.Top * shrink);
+        var decoded = new PixelRegion(left, top, Math.Min(region.Right * shrink, info.Width) - left, Math.Min(region.Bottom * shrink, info.Height) - top);
+        var columns = decoded.Width < info.Width ? new SKCodecOptions(new SKRectI(decoded.Left, 0, decoded.Right, info.Height)) : new SKCodecOptions();
+        var started = codec.StartScanlineDecode(info, columns);
         if (started != SKCodecResult.Success)
         {
             deadline.Check();
             throw ImageFailures.FromCodec(started);
         }
 
-        var image = new DecodedImage(plan.Width, plan.Height, facts.Width, facts.Height);
+        var image = new DecodedImage(region, plan.Width, plan.Height, facts.Width, facts.Height);
         try
         {
-            if (plan.Shrink == 1 && codec.ScanlineOrder == SKCodecScanlineOrder.TopDown)
+            Skip(codec, decoded.Top, deadline);
+            if (shrink == 1 && codec.ScanlineOrder == SKCodecScanlineOrder.TopDown)
             {
                 RowsInPlace(codec, image, deadline);
                 if (!opaque)
@@ -147,7 +171,7 @@ internal sealed class SkiaImageLoader(IOptions<ImagingOptions> options) : IImage
             }
             else
             {
-                RowsShrunk(codec, info, image, plan.Shrink, opaque, deadline);
+                RowsShrunk(codec, decoded, image, shrink, opaque, deadline);
             }
 
             return image;
@@ -156,6 +180,20 @@ internal sealed class SkiaImageLoader(IOptions<ImagingOptions> options) : IImage
         {
             image.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>The first <paramref name="rows"/> rows passed over, a few at a time.</summary>
+    private static void Skip(SKCodec codec, int rows, DecodeDeadline deadline)
+    {
+        for (var skipped = 0; skipped < rows; skipped += RowsPerCall)
+        {
+            deadline.Check();
+            if (!codec.SkipScanlines(Math.Min(RowsPerCall, rows - skipped)))
+            {
+                deadline.Check();
+                throw ImageFailures.Truncated();
+            }
         }
     }
 
@@ -174,24 +212,27 @@ internal sealed class SkiaImageLoader(IOptions<ImagingOptions> options) : IImage
         }
     }
 
-    /// <summary>Each decoded row flattened and added into its box; a box's row is written out once its last row has come.</summary>
-    private static void RowsShrunk(SKCodec codec, SKImageInfo info, DecodedImage image, int shrink, bool opaque, DecodeDeadline deadline)
+    /// <summary>
+    /// Each decoded row of the <paramref name="decoded"/> part flattened and added into its box;
+    /// a box's row is written out once its last row has come.
+    /// </summary>
+    private static void RowsShrunk(SKCodec codec, PixelRegion decoded, DecodedImage image, int shrink, bool opaque, DecodeDeadline deadline)
     {
-        using var rows = new PixelRows(info.Width, image.Width, shrink);
+        using var rows = new PixelRows(decoded.Width, image.Width, shrink);
         var box = -1;
         var rowsInBox = 0;
-        for (var i = 0; i < info.Height; i++)
+        for (var i = 0; i < decoded.Height; i++)
         {
             deadline.Check();
-            var y = codec.NextScanline;
-            if (y / shrink != box)
+            var y = (codec.NextScanline / shrink) - image.Region.Top;
+            if (y != box)
             {
                 if (rowsInBox > 0)
                 {
                     rows.WriteAverage(image.Row(box), rowsInBox);
                 }
 
-                box = y / shrink;
+                box = y;
                 rowsInBox = 0;
             }
 

@@ -40,13 +40,18 @@ internal sealed class TensorWriter : ITensorWriter
         }
 
         var covered = geometry.Covered;
-        var columns = ResizeKernel.For(image.Width, geometry.Resized.Width, geometry.Window.X, covered.Width, spec.Resample);
-        var rows = ResizeKernel.For(image.Height, geometry.Resized.Height, geometry.Window.Y, covered.Height, spec.Resample);
+        var columns = ResizeKernel.For(image.ScaledWidth, geometry.Resized.Width, geometry.Window.X, covered.Width, spec.Resample);
+        var rows = ResizeKernel.For(image.ScaledHeight, geometry.Resized.Height, geometry.Window.Y, covered.Height, spec.Resample);
         var output = new Output(spec, geometry);
 
         // The source columns the window reads, as four floats a pixel.
         var firstColumn = columns.StartOf(0);
         var rowLength = (columns.End - firstColumn) * PixelFloats;
+        var read = new PixelRegion(firstColumn, rows.StartOf(0), columns.End - firstColumn, rows.End - rows.StartOf(0));
+        if (!image.Region.Contains(read))
+        {
+            throw new ArgumentException($"The image holds {image.Region} of its pixels, not all of the {read} the resize reads.", nameof(image));
+        }
 
         // Rows are read in order and each output row reads at most rows.MaxTaps of them, so a ring that long is enough.
         var ringRows = rows.MaxTaps;
@@ -62,7 +67,7 @@ internal sealed class TensorWriter : ITensorWriter
                 var weights = rows.WeightsOf(y);
                 for (nextRow = Math.Max(nextRow, start); nextRow < start + weights.Length; nextRow++)
                 {
-                    var pixels = image.Row(nextRow).Slice(firstColumn * PixelFloats, rowLength);
+                    var pixels = image.Row(nextRow - image.Region.Top).Slice((firstColumn - image.Region.Left) * PixelFloats, rowLength);
                     Widen(pixels, ring.Slice(nextRow % ringRows * rowLength, rowLength));
                 }
 
@@ -79,6 +84,15 @@ internal sealed class TensorWriter : ITensorWriter
         {
             ArrayPool<float>.Shared.Return(buffer);
         }
+    }
+
+    public PixelRegion Reads((int Width, int Height) scaled, (int Width, int Height) full, PreprocessingSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var geometry = ResizeGeometry.For(full.Width, full.Height, spec);
+        var (left, right) = ResizeKernel.Span(scaled.Width, geometry.Resized.Width, geometry.Window.X, geometry.Covered.Width, spec.Resample);
+        var (top, bottom) = ResizeKernel.Span(scaled.Height, geometry.Resized.Height, geometry.Window.Y, geometry.Covered.Height, spec.Resample);
+        return new PixelRegion(left, top, right - left, bottom - top);
     }
 
     /// <summary>

@@ -130,6 +130,9 @@ public sealed class StartupWarmUpTests
             Specs.Enqueue(spec);
             destination.Clear();
         }
+
+        public PixelRegion Reads((int Width, int Height) scaled, (int Width, int Height) full, PreprocessingSpec spec) =>
+            PixelRegion.Whole(scaled.Width, scaled.Height);
     }
 
     private sealed class RecordingTracker : IPredictionTracker

@@ -14,6 +14,10 @@ internal static class DecodedImages
     public static ImageHeader Identify(this IImageLoader loader, ReadOnlyMemory<byte> bytes) =>
         loader.Identify(bytes, static (width, height) => (width, height));
 
+    /// <summary>Decoded as planned, the whole image.</summary>
+    public static DecodedImage Load(this IImageLoader loader, ImageHeader header, DecodeDeadline deadline) =>
+        loader.Load(header, PixelRegion.Whole(header.Scaled.Width, header.Scaled.Height), deadline);
+
     /// <summary>Decoded at full size (the resize asks for every pixel), as RGB.</summary>
     public static Image<Rgb24> LoadRgb(this IImageLoader loader, ReadOnlyMemory<byte> bytes)
     {

@@ -401,6 +401,50 @@ public class TensorWriterTests
         Assert.Equal(-1, tensor[113]);
     }
 
+    [Theory]
+    [InlineData(ResizeMode.Crop, Resample.Bilinear)]
+    [InlineData(ResizeMode.Crop, Resample.Bicubic)]
+    [InlineData(ResizeMode.Crop, Resample.Lanczos)]
+    [InlineData(ResizeMode.Crop, Resample.Nearest)]
+    [InlineData(ResizeMode.Stretch, Resample.Bilinear)]
+    [InlineData(ResizeMode.Pad, Resample.Bicubic)]
+    public void An_image_holding_only_the_part_the_resize_reads_gives_the_whole_images_tensor(ResizeMode resize, Resample resample)
+    {
+        // A 4032x3024 photo decoded at 1/8, as the function decodes it.
+        var spec = Spec with { Resize = resize, Resample = resample };
+        using var whole = Pictures.Noise(504, 378, 4032, 3024);
+        var region = new TensorWriter().Reads((504, 378), (4032, 3024), spec);
+        using var part = new DecodedImage(region, 504, 378, 4032, 3024);
+        for (var y = 0; y < region.Height; y++)
+        {
+            whole.Row(region.Top + y).Slice(region.Left * DecodedImage.BytesPerPixel, part.Stride).CopyTo(part.Row(y));
+        }
+
+        Assert.Equal(Write(whole, spec), Write(part, spec));
+    }
+
+    [Fact]
+    public void The_part_a_centre_crop_reads_is_the_crop_and_the_filters_reach_around_it()
+    {
+        // 504x378 resized to 341x256, ratio 378 / 256: the 224x224 crop is 224 x 1.477 = 331 pixels
+        // square at the centre, and bilinear reaches up to ceil(1.477) = 2 pixels beyond it.
+        var region = new TensorWriter().Reads((504, 378), (4032, 3024), Spec);
+
+        Assert.InRange(region.Width, 331, 331 + 4);
+        Assert.InRange(region.Height, 331, 331 + 4);
+        Assert.InRange(region.Left + (region.Width / 2.0), 252 - 1, 252 + 1);
+        Assert.InRange(region.Top + (region.Height / 2.0), 189 - 1, 189 + 1);
+    }
+
+    [Fact]
+    public void An_image_holding_less_than_the_resize_reads_is_refused()
+    {
+        var region = new TensorWriter().Reads((504, 378), (4032, 3024), Spec);
+        using var part = new DecodedImage(region with { Width = region.Width / 2 }, 504, 378, 4032, 3024);
+
+        Assert.Throws<ArgumentException>("image", () => Write(part, Spec));
+    }
+
     private static float[] Write(DecodedImage image, PreprocessingSpec spec)
     {
         var tensor = new float[spec.TensorLength];

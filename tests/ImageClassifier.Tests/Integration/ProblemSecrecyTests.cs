@@ -120,6 +120,6 @@ public sealed class ProblemSecrecyTests
     {
         public ImageHeader Identify(ReadOnlyMemory<byte> bytes, Func<int, int, (int Width, int Height)> resizedSize) => throw new InvalidOperationException(InternalText);
 
-        public DecodedImage Load(ImageHeader header, DecodeDeadline deadline) => throw new InvalidOperationException(InternalText);
+        public DecodedImage Load(ImageHeader header, PixelRegion needed, DecodeDeadline deadline) => throw new InvalidOperationException(InternalText);
     }
 }

@@ -18,5 +18,5 @@ public sealed class FakeImageLoader : IImageLoader
         return OnePixel(bytes);
     }
 
-    public DecodedImage Load(ImageHeader header, DecodeDeadline deadline) => new(1, 1, 1, 1);
+    public DecodedImage Load(ImageHeader header, PixelRegion needed, DecodeDeadline deadline) => new(1, 1, 1, 1);
 }

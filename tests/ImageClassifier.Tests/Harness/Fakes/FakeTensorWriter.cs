@@ -6,4 +6,7 @@ namespace ImageClassifier.Tests.Harness.Fakes;
 public sealed class FakeTensorWriter : ITensorWriter
 {
     public void Write(DecodedImage image, PreprocessingSpec spec, Span<float> destination) => destination.Clear();
+
+    public PixelRegion Reads((int Width, int Height) scaled, (int Width, int Height) full, PreprocessingSpec spec) =>
+        PixelRegion.Whole(scaled.Width, scaled.Height);
 }
