@@ -13,6 +13,9 @@ namespace ImageClassifier.Imaging;
 /// <param name="DecodeBytes">The most memory the decode takes.</param>
 public sealed record DecodePlan(int DecodeWidth, int DecodeHeight, int Shrink, long DecodeBytes)
 {
+    /// <summary>Byte ranges of the image the decoder is not shown, beside its metadata: the scans this scale does without.</summary>
+    public IReadOnlyList<Range> SkippedScans { get; init; } = [];
+
     /// <summary>Allocations of the decoder and its codec objects that do not grow with the image.</summary>
     public const long FixedBytes = 1024 * 1024;
 
@@ -37,6 +40,9 @@ public sealed record DecodePlan(int DecodeWidth, int DecodeHeight, int Shrink, l
             DecodeScaling.Any => (targetWidth, targetHeight),
             _ => (facts.Width, facts.Height),
         };
+        // Up to 8x8 every scale gives the same size, and libjpeg may not pick 1/8 for it.
+        var atAnEighth = facts.Scaling == DecodeScaling.Eighths && Math.Max(facts.Width, facts.Height) > 8
+            && (decodeWidth, decodeHeight) == (Ceiling(facts.Width, 8), Ceiling(facts.Height, 8));
         var shrink = facts.Scanlines ? Math.Max(1, Math.Min(decodeWidth / targetWidth, decodeHeight / targetHeight)) : 1;
 
         long output = (long)Ceiling(decodeWidth, shrink) * Ceiling(decodeHeight, shrink) * DecodedImage.BytesPerPixel;
@@ -46,7 +52,10 @@ public sealed record DecodePlan(int DecodeWidth, int DecodeHeight, int Shrink, l
         var rows = facts.Scanlines ? 3L * decodeWidth * DecodedImage.BytesPerPixel : 0;
 
         // A decoder without rows writes the whole decoded image at once, which is then the output itself.
-        return new DecodePlan(decodeWidth, decodeHeight, shrink, facts.WorkingBytes + rows + output + turned + FixedBytes);
+        return new DecodePlan(decodeWidth, decodeHeight, shrink, facts.WorkingBytes + rows + output + turned + FixedBytes)
+        {
+            SkippedScans = atAnEighth ? facts.UnneededAtAnEighth : [],
+        };
     }
 
     /// <summary>

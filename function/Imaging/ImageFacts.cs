@@ -55,6 +55,13 @@ public sealed record ImageFacts(ImageFormat Format, int Width, int Height)
     /// <summary>Byte ranges of metadata the decoder is not shown (comments, text, XMP, profiles), in order.</summary>
     public IReadOnlyList<Range> Hidden { get; init; } = [];
 
+    /// <summary>
+    /// Byte ranges, in order and after <see cref="Hidden"/>'s, of the scans a decode at 1/8 does
+    /// without: a progressive JPEG's later AC scans of the components transformed there from their
+    /// DC coefficients alone.
+    /// </summary>
+    public IReadOnlyList<Range> UnneededAtAnEighth { get; init; } = [];
+
     /// <summary>Width and height once the orientation is applied.</summary>
     public (int Width, int Height) Upright => ExifOrientation.SwapsSides(Orientation) ? (Height, Width) : (Width, Height);
 }

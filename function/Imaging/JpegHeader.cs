@@ -55,7 +55,8 @@ internal static class JpegHeader
                 // libjpeg decodes a sequential JPEG whose first scan holds every component in that
                 // one pass and never reaches a later scan, so only a buffered JPEG's are counted
                 // (which spares a photo a search of its whole entropy-coded data).
-                var scans = buffered ? CountScans(jpeg[at..]) : 1;
+                var later = new List<Range>();
+                var scans = buffered ? CountScans(jpeg, at, frame, later) : 1;
                 if (scans > MaxScans)
                 {
                     throw ImageFailures.Unsupported($"The JPEG has {scans} scans; at most {MaxScans} are decoded.");
@@ -73,6 +74,7 @@ internal static class JpegHeader
                     Scanlines = true,
                     ReadsFromMemory = !buffered,
                     Hidden = hidden.Ranges,
+                    UnneededAtAnEighth = later,
                 };
             }
         }
@@ -115,31 +117,44 @@ internal static class JpegHeader
         return marker;
     }
 
-    /// <summary>Scans from the first one's data to the end: every start-of-scan marker in the entropy-coded data, the first included.</summary>
-    private static int CountScans(ReadOnlySpan<byte> data)
+    /// <summary>
+    /// Scans from the first one's data (at <paramref name="start"/>) to the end: every
+    /// start-of-scan marker in the entropy-coded data, the first included. The byte ranges of the
+    /// scans a decode at 1/8 does not need go into <paramref name="unneededAtAnEighth"/>.
+    /// </summary>
+    private static int CountScans(ReadOnlySpan<byte> jpeg, int start, Frame frame, List<Range> unneededAtAnEighth)
     {
         var scans = 1;
-        var at = 0;
+        var at = start;
+        var unneededFrom = -1;
         while (true)
         {
-            var next = data[at..].IndexOf((byte)0xFF);
-            if (next < 0 || at + next + 1 >= data.Length)
+            var next = jpeg[at..].IndexOf((byte)0xFF);
+            if (next < 0 || at + next + 1 >= jpeg.Length)
             {
                 return scans;
             }
 
             at += next + 1;
-            var marker = data[at];
+            var marker = jpeg[at];
             if (marker is 0x00 or 0xFF or (>= 0xD0 and <= 0xD7))
             {
                 continue;
             }
 
-            if (marker == 0xD9)
+            // Any other marker ends the scan before it.
+            if (unneededFrom >= 0)
+            {
+                unneededAtAnEighth.Add(new Range(unneededFrom, at - 1));
+                unneededFrom = -1;
+            }
+
+            if (marker == 0xD9 || at + 3 > jpeg.Length)
             {
                 return scans;
             }
 
+            int length = BinaryPrimitives.ReadUInt16BigEndian(jpeg[(at + 1)..]);
             if (marker == 0xDA)
             {
                 scans++;
@@ -147,23 +162,23 @@ internal static class JpegHeader
                 {
                     return scans;
                 }
+
+                if (length >= 2 && at + 1 + length <= jpeg.Length && frame.UnneededAtAnEighth(jpeg.Slice(at + 3, length - 2)))
+                {
+                    unneededFrom = at - 1;
+                }
             }
 
             // A marker segment between scans (tables, a scan header): step over its length.
-            if (at + 3 > data.Length)
-            {
-                return scans;
-            }
-
-            at += 1 + BinaryPrimitives.ReadUInt16BigEndian(data[(at + 1)..]);
-            if (at >= data.Length)
+            at += 1 + length;
+            if (at >= jpeg.Length)
             {
                 return scans;
             }
         }
     }
 
-    private sealed record Frame(int Width, int Height, bool Progressive, (int H, int V)[] Components)
+    private sealed record Frame(int Width, int Height, bool Progressive, (int Id, int H, int V)[] Components)
     {
         public static Frame Read(byte marker, ReadOnlySpan<byte> segment)
         {
@@ -190,11 +205,11 @@ internal static class JpegHeader
                 throw ImageFailures.Corrupt($"The JPEG's frame declares {count} components.");
             }
 
-            var components = new (int H, int V)[count];
+            var components = new (int Id, int H, int V)[count];
             for (var i = 0; i < count; i++)
             {
                 var sampling = segment[6 + (3 * i) + 1];
-                components[i] = (Math.Max(1, sampling >> 4), Math.Max(1, sampling & 0x0F));
+                components[i] = (segment[6 + (3 * i)], Math.Max(1, sampling >> 4), Math.Max(1, sampling & 0x0F));
             }
 
             return new Frame(width, height, marker is 0xC2 or 0xC6 or 0xCA or 0xCE, components);
@@ -210,7 +225,7 @@ internal static class JpegHeader
             var maxH = Components.Max(c => c.H);
             var maxV = Components.Max(c => c.V);
             long total = 0;
-            foreach (var (h, v) in Components)
+            foreach (var (_, h, v) in Components)
             {
                 var blocksWide = RoundUp(CeilDiv((long)Width * h, 8L * maxH), h);
                 var blocksHigh = RoundUp(CeilDiv((long)Height * v, 8L * maxV), v);
@@ -221,6 +236,30 @@ internal static class JpegHeader
             }
 
             return total;
+        }
+
+        /// <summary>
+        /// Whether a decode at 1/8 can do without this progressive scan (its header's payload):
+        /// a later AC scan (coefficients past the first pass's first, or a refinement) of a
+        /// component that libjpeg transforms at 1/8 with its 1x1 inverse DCT, which reads only the
+        /// DC coefficient: one whose sampling is the largest on some axis (libjpeg scales the
+        /// others up by their inverse DCT instead of upsampling them). The first AC scan is kept:
+        /// with no AC coefficient at all, libjpeg-turbo smooths a progressive image's DC
+        /// coefficients, and the pixels would change.
+        /// </summary>
+        public bool UnneededAtAnEighth(ReadOnlySpan<byte> scan)
+        {
+            if (!Progressive || scan.Length < 6 || scan[0] != 1)
+            {
+                return false;
+            }
+
+            var (id, first, refines) = (scan[1], scan[3], scan[5] >> 4 > 0);
+            var maxH = Components.Max(c => c.H);
+            var maxV = Components.Max(c => c.V);
+            var component = Array.Find(Components, c => c.Id == id);
+            var oneByOne = component.H > 0 && !(maxH % (2 * component.H) == 0 && maxV % (2 * component.V) == 0);
+            return oneByOne && (first > 1 || (first == 1 && refines));
         }
 
         private static long CeilDiv(long value, long divisor) => (value + divisor - 1) / divisor;

@@ -117,6 +117,62 @@ public sealed class RegionDecodeTests
     public void A_progressive_camera_photo_gives_the_whole_decodes_tensor() =>
         AssertSameTensor(File.ReadAllBytes(SharedModels.CommunityFile("keras-cifar10-cnn", "sample_car.jpg")), PreprocessingSpec.ImageNet);
 
+    [Fact]
+    public void A_progressive_photo_at_an_eighth_gives_the_same_tensor_without_its_later_luma_ac_scans()
+    {
+        // The car's ten scans: DC, luma AC 1-5, chroma AC, luma AC 6-63, a luma AC refinement,
+        // the DC refinement, chroma refinements, the last luma AC refinement. At 1/8 the luma is
+        // transformed from its DC alone, so the three later luma AC scans are not needed.
+        var jpeg = File.ReadAllBytes(SharedModels.CommunityFile("keras-cifar10-cnn", "sample_car.jpg"));
+        var header = Loader.Identify(jpeg, PreprocessingSpec.ImageNet.ResizedSize);
+
+        Assert.Equal(3, header.Plan.SkippedScans.Count);
+        AssertSameTensorWithAllScans(header, PreprocessingSpec.ImageNet);
+    }
+
+    [Fact]
+    public void A_small_progressive_jpeg_at_an_eighth_gives_the_same_tensor_without_its_later_ac_scans()
+    {
+        var spec = PreprocessingSpec.ImageNet with { ResizeShorterSide = 48, Width = 40, Height = 40 };
+        var header = Loader.Identify(TestImages.Read("coffee-progressive.jpg"), spec.ResizedSize);
+
+        Assert.NotEmpty(header.Plan.SkippedScans);
+        AssertSameTensorWithAllScans(header, spec);
+    }
+
+    [Fact]
+    public void A_progressive_photo_decoded_above_an_eighth_keeps_every_scan()
+    {
+        var spec = PreprocessingSpec.ImageNet with { ResizeShorterSide = 600, Width = 512, Height = 512 };
+        var header = Loader.Identify(File.ReadAllBytes(SharedModels.CommunityFile("keras-cifar10-cnn", "sample_car.jpg")), spec.ResizedSize);
+
+        Assert.True(header.Plan.DecodeWidth > (header.Width + 7) / 8, "decoded at 1/8");
+        Assert.Empty(header.Plan.SkippedScans);
+    }
+
+    [Fact]
+    public void A_baseline_jpeg_skips_no_scan() =>
+        Assert.Empty(Loader.Identify(Photo(2600, 2100, JpegColorType.YCbCrRatio420), PreprocessingSpec.ImageNet.ResizedSize).Plan.SkippedScans);
+
+    /// <summary>The tensor as planned, against the one from every scan of the image.</summary>
+    private static void AssertSameTensorWithAllScans(ImageHeader header, PreprocessingSpec spec)
+    {
+        var planned = new float[spec.TensorLength];
+        var everyScan = new float[spec.TensorLength];
+        var needed = Writer.Reads(header.Scaled, header.Facts.Upright, spec);
+        using (var pixels = Loader.Load(header, needed, DecodedImages.NoDeadline))
+        {
+            Writer.Write(pixels, spec, planned);
+        }
+
+        using (var pixels = Loader.Load(header with { Plan = header.Plan with { SkippedScans = [] } }, needed, DecodedImages.NoDeadline))
+        {
+            Writer.Write(pixels, spec, everyScan);
+        }
+
+        Assert.Equal(everyScan, planned);
+    }
+
     /// <summary>
     /// The tensor of the part the writer reads, against that of the whole image decoded at the same
     /// scale; returns the part decoded, and the whole's size.
