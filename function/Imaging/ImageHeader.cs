@@ -18,6 +18,9 @@ public sealed record ImageHeader(ImageFacts Facts, DecodePlan Plan, ReadOnlyMemo
     /// <summary>Width and height once decoded as planned and turned upright: what <see cref="IImageLoader.Load"/> gives a region of.</summary>
     public (int Width, int Height) Scaled => ExifOrientation.SwapsSides(Facts.Orientation) ? (Plan.Height, Plan.Width) : (Plan.Width, Plan.Height);
 
+    /// <summary>Byte ranges the decoder is not shown: the metadata, and the scans the plan's scale does without.</summary>
+    public IReadOnlyList<Range> Hidden => Plan.SkippedScans.Count == 0 ? Facts.Hidden : [.. Facts.Hidden, .. Plan.SkippedScans];
+
     /// <summary>The most memory decoding it takes, its decoder's working buffers included.</summary>
     public long DecodeBytes => Plan.DecodeBytes;
 }

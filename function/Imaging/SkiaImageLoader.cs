@@ -48,7 +48,7 @@ internal sealed class SkiaImageLoader(IOptions<ImagingOptions> options) : IImage
     {
         ArgumentNullException.ThrowIfNull(header);
         deadline.Check();
-        using var input = new DecoderInput(header.Content, [.. header.Facts.Hidden, .. header.Plan.SkippedScans], deadline);
+        using var input = new DecoderInput(header.Content, header.Hidden, deadline);
         var inPlace = header.Facts.ReadsFromMemory && header.Facts.Hidden.Count == 0;
         using var pinned = inPlace ? header.Content.Pin() : default;
         using var inMemory = inPlace ? InPlace(pinned, header.Content.Length) : header.Facts.ReadsFromMemory ? InMemory(input, deadline) : null;
