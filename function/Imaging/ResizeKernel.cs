@@ -179,6 +179,9 @@ internal sealed class ResizeKernel
     /// <summary>The first source position output <paramref name="index"/> reads.</summary>
     public int StartOf(int index) => starts[index];
 
+    /// <summary>Each output position's first source position, in order.</summary>
+    public ReadOnlySpan<int> Starts => starts;
+
     /// <summary>The weights of output <paramref name="index"/>'s taps, from <see cref="StartOf"/> on.</summary>
     public ReadOnlySpan<float> WeightsOf(int index) => weights.AsSpan(index * stride, counts[index]);
 }

@@ -1,7 +1,9 @@
 using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace ImageClassifier.Imaging;
 
@@ -55,11 +57,16 @@ internal sealed class TensorWriter : ITensorWriter
 
         // Rows are read in order and each output row reads at most rows.MaxTaps of them, so a ring that long is enough.
         var ringRows = rows.MaxTaps;
-        var buffer = ArrayPool<float>.Shared.Rent((ringRows + 1) * rowLength);
+
+        // The blended row, then zero pixels for the taps of weight 0 the last outputs read past its end.
+        var padding = (columns.MaxTaps - 1) * PixelFloats;
+        var buffer = ArrayPool<float>.Shared.Rent(((ringRows + 1) * rowLength) + padding);
         try
         {
             var ring = buffer.AsSpan(0, ringRows * rowLength);
-            var blended = buffer.AsSpan(ringRows * rowLength, rowLength);
+            var blendedRow = buffer.AsSpan(ringRows * rowLength, rowLength + padding);
+            blendedRow[rowLength..].Clear();
+            var blended = blendedRow[..rowLength];
             var nextRow = 0;
             for (var y = 0; y < covered.Height; y++)
             {
@@ -77,7 +84,7 @@ internal sealed class TensorWriter : ITensorWriter
                     TensorPrimitives.MultiplyAdd(ring.Slice((start + tap) % ringRows * rowLength, rowLength), weights[tap], blended, blended);
                 }
 
-                WriteRow(blended, columns, firstColumn, output, destination, y);
+                WriteRow(MemoryMarshal.Cast<float, Vector128<float>>(blendedRow), columns, firstColumn, output, destination, y);
             }
         }
         finally
@@ -98,29 +105,51 @@ internal sealed class TensorWriter : ITensorWriter
     /// <summary>
     /// Filters one blended row to the window's columns and writes it, normalised, into the tensor's
     /// channels: a pixel's red, green, blue and ignored fourth float are one 128-bit vector, so each
-    /// tap is one multiply-add and the normalisation one more.
+    /// tap is one multiply-add. Every output pixel takes <see cref="ResizeKernel.MaxTaps"/> taps, the
+    /// ones past its own weighing 0, so the loop never branches on a pixel's tap count (the row
+    /// ends in that many zero pixels). Into separate planes (NCHW), four pixels at a time are turned
+    /// into one vector of each channel, normalised and stored whole.
     /// </summary>
     private static void WriteRow(
-        ReadOnlySpan<float> blended, ResizeKernel columns, int firstColumn, in Output output, Span<float> destination, int y)
+        ReadOnlySpan<Vector128<float>> blended, ResizeKernel columns, int firstColumn, in Output output, Span<float> destination, int y)
     {
-        var allWeights = columns.AllWeights;
+        var taps = columns.MaxTaps;
         var stride = columns.Stride;
-        var pixel = output.FirstPixelOf(y);
+        var weights = columns.AllWeights;
+        var starts = columns.Starts;
+        var width = output.Width;
+        var first = output.FirstPixelOf(y);
         var step = output.PixelStride;
         var (redAt, greenAt, blueAt) = output.Offsets;
         var multipliers = output.Multipliers;
         var shifts = output.Shifts;
-        for (var x = 0; x < output.Width; x++, pixel += step)
+        var x = 0;
+        if (output.Channels != ChannelOrder.Grey && step == 1 && Sse.IsSupported)
         {
-            var count = columns.CountOf(x);
-            var weights = allWeights.Slice(x * stride, count);
-            var taps = blended.Slice((columns.StartOf(x) - firstColumn) * PixelFloats, count * PixelFloats);
-            var sum = Vector128<float>.Zero;
-            for (var tap = 0; tap < weights.Length; tap++)
+            var (redMultiplier, greenMultiplier, blueMultiplier) = (Vector128.Create(multipliers[0]), Vector128.Create(multipliers[1]), Vector128.Create(multipliers[2]));
+            var (redShift, greenShift, blueShift) = (Vector128.Create(shifts[0]), Vector128.Create(shifts[1]), Vector128.Create(shifts[2]));
+            for (; x <= width - 4; x += 4)
             {
-                sum += Vector128.Create(taps.Slice(tap * PixelFloats, PixelFloats)) * weights[tap];
-            }
+                var pixel0 = Sum(blended, weights.Slice(x * stride, taps), starts[x] - firstColumn);
+                var pixel1 = Sum(blended, weights.Slice((x + 1) * stride, taps), starts[x + 1] - firstColumn);
+                var pixel2 = Sum(blended, weights.Slice((x + 2) * stride, taps), starts[x + 2] - firstColumn);
+                var pixel3 = Sum(blended, weights.Slice((x + 3) * stride, taps), starts[x + 3] - firstColumn);
 
+                // Four pixels' (r, g, b, _) to (r0, r1, r2, r3), (g0 … g3) and (b0 … b3).
+                var redGreen01 = Sse.UnpackLow(pixel0, pixel1);
+                var redGreen23 = Sse.UnpackLow(pixel2, pixel3);
+                var blue01 = Sse.UnpackHigh(pixel0, pixel1);
+                var blue23 = Sse.UnpackHigh(pixel2, pixel3);
+                var at = first + x;
+                ((Sse.MoveLowToHigh(redGreen01, redGreen23) * redMultiplier) + redShift).CopyTo(destination.Slice(at + redAt, 4));
+                ((Sse.MoveHighToLow(redGreen23, redGreen01) * greenMultiplier) + greenShift).CopyTo(destination.Slice(at + greenAt, 4));
+                ((Sse.MoveLowToHigh(blue01, blue23) * blueMultiplier) + blueShift).CopyTo(destination.Slice(at + blueAt, 4));
+            }
+        }
+
+        for (var pixel = first + (x * step); x < width; x++, pixel += step)
+        {
+            var sum = Sum(blended, weights.Slice(x * stride, taps), starts[x] - firstColumn);
             if (output.Channels == ChannelOrder.Grey)
             {
                 // Luma is linear, so taking it after the resize equals resizing the luma.
@@ -133,6 +162,18 @@ internal sealed class TensorWriter : ITensorWriter
             destination[pixel + greenAt] = normalised.GetElement(1);
             destination[pixel + blueAt] = normalised.GetElement(2);
         }
+    }
+
+    /// <summary>One output pixel: its taps from pixel <paramref name="start"/> of the blended row on, weighed.</summary>
+    private static Vector128<float> Sum(ReadOnlySpan<Vector128<float>> blended, ReadOnlySpan<float> weights, int start)
+    {
+        var sum = blended[start] * weights[0];
+        for (var tap = 1; tap < weights.Length; tap++)
+        {
+            sum += blended[start + tap] * weights[tap];
+        }
+
+        return sum;
     }
 
     /// <summary>Bytes to floats, a vector at a time (TensorPrimitives' generic conversion is not vectorised for this pair).</summary>

@@ -93,6 +93,36 @@ public class TensorWriterTests
         AssertClose(NaiveResize.ImageNetTensor(image, resizedWidth, resizedHeight, left, top), Write(image, Spec));
     }
 
+    [Theory]
+    // Rows of a width that is not a multiple of four (the writer goes four pixels at a time into
+    // separate planes, then one by one), shrunk far enough that the last outputs' taps are clipped
+    // at the image's edge, and the same in BGR.
+    [InlineData(13, 9, ChannelOrder.Rgb)]
+    [InlineData(7, 5, ChannelOrder.Bgr)]
+    [InlineData(1, 3, ChannelOrder.Rgb)]
+    [InlineData(230, 31, ChannelOrder.Bgr)]
+    public void Rows_of_any_width_give_the_naive_resize_in_either_channel_order(int width, int height, ChannelOrder channels)
+    {
+        using var image = Pictures.Noise(300, 200);
+        var spec = Raw with { Resize = ResizeMode.Stretch, Width = width, Height = height, Channels = channels };
+
+        var tensor = Write(image, spec);
+
+        var expected = NaiveResize.Resize(image, width, height, 0, 0, width, height);
+        var plane = width * height;
+        for (var c = 0; c < 3; c++)
+        {
+            var at = (channels == ChannelOrder.Bgr ? 2 - c : c) * plane;
+            for (var y = 0; y < height; y++)
+            {
+                for (var x = 0; x < width; x++)
+                {
+                    Assert.Equal(expected[c, y, x], tensor[at + (y * width) + x], 1e-2);
+                }
+            }
+        }
+    }
+
     [Fact]
     public void A_reduced_scale_decode_is_resized_with_the_whole_image_s_geometry()
     {
