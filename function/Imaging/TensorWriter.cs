@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -165,6 +166,7 @@ internal sealed class TensorWriter : ITensorWriter
     }
 
     /// <summary>One output pixel: its taps from pixel <paramref name="start"/> of the blended row on, weighed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<float> Sum(ReadOnlySpan<Vector128<float>> blended, ReadOnlySpan<float> weights, int start)
     {
         var sum = blended[start] * weights[0];
