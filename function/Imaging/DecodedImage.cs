@@ -1,4 +1,5 @@
-using SkiaSharp;
+using System.Buffers;
+using System.Runtime.InteropServices;
 
 namespace ImageClassifier.Imaging;
 
@@ -10,16 +11,26 @@ namespace ImageClassifier.Imaging;
 /// <see cref="Region"/> of that the writer reads: the resize geometry is worked out from
 /// <see cref="FullWidth"/> × <see cref="FullHeight"/>, the filter from
 /// <see cref="ScaledWidth"/> × <see cref="ScaledHeight"/>, and the pixels read from what is here.
-/// The pixels are native memory (a Skia bitmap), freed when disposed: a whole decode of a large
-/// image is given back to the kernel at once, not left on the GC heap for a later collection,
-/// so the memory budget stays true to what the process holds.
+/// The pixels are zeroed before the decoder writes, and given back when disposed. Up to
+/// <see cref="PooledMaxBytes"/> (what the reduced-scale decode of a photo takes) they are a
+/// pinned array of the shared pool: a fresh block for each request cost its page faults and, when
+/// freed, the kernel's unmapping on both cores, a few per cent of a small photo's request (bench/README.md).
+/// Larger ones (a whole decode of a large image) are native memory, freed when disposed: given
+/// back to the kernel at once, not held for a later request, so the memory budget stays true to
+/// what the process holds.
 /// </summary>
 public sealed class DecodedImage : IDisposable
 {
     /// <summary>Bytes a pixel: red, green, blue and an ignored fourth.</summary>
     public const int BytesPerPixel = 4;
 
-    private readonly SKBitmap bitmap;
+    /// <summary>The most bytes an image takes from the shared array pool rather than from native memory.</summary>
+    public const int PooledMaxBytes = 1 << 20;
+
+    private readonly int length;
+    private readonly byte[]? pooled;
+    private MemoryHandle pin;
+    private IntPtr address;
 
     /// <summary>A whole image of <paramref name="width"/> × <paramref name="height"/>, decoded from one of <paramref name="fullWidth"/> × <paramref name="fullHeight"/>.</summary>
     public DecodedImage(int width, int height, int fullWidth, int fullHeight)
@@ -44,11 +55,17 @@ public sealed class DecodedImage : IDisposable
         ScaledHeight = scaledHeight;
         FullWidth = fullWidth;
         FullHeight = fullHeight;
-        bitmap = new SKBitmap(new SKImageInfo(Width, Height, SKColorType.Rgba8888, SKAlphaType.Unpremul));
-        if (bitmap.GetPixels() == IntPtr.Zero || bitmap.RowBytes != Stride)
+        length = checked(Height * Stride);
+        if (length <= PooledMaxBytes)
         {
-            bitmap.Dispose();
-            throw new InsufficientMemoryException($"No memory for a {Width}x{Height} image.");
+            pooled = ArrayPool<byte>.Shared.Rent(length);
+            pooled.AsSpan(0, length).Clear();
+            pin = pooled.AsMemory().Pin();
+            address = Pinned(pin);
+        }
+        else
+        {
+            address = Allocate(length);
         }
     }
 
@@ -77,13 +94,43 @@ public sealed class DecodedImage : IDisposable
     public int Stride => Width * BytesPerPixel;
 
     /// <summary>All the rows, top to bottom.</summary>
-    public Span<byte> Pixels => bitmap.GetPixelSpan();
+    public unsafe Span<byte> Pixels => new((void*)Address, length);
 
     /// <summary>Where the pixels start, for a decoder to write into.</summary>
-    internal IntPtr Address => bitmap.GetPixels();
+    internal IntPtr Address
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(address == IntPtr.Zero, this);
+            return address;
+        }
+    }
 
     /// <summary>Row <paramref name="y"/> of those held: <see cref="Width"/> pixels of four bytes.</summary>
     public Span<byte> Row(int y) => Pixels.Slice(y * Stride, Stride);
 
-    public void Dispose() => bitmap.Dispose();
+    public void Dispose()
+    {
+        var held = Interlocked.Exchange(ref address, IntPtr.Zero);
+        if (held == IntPtr.Zero)
+        {
+            return;
+        }
+
+        if (pooled is null)
+        {
+            Free(held);
+            return;
+        }
+
+        pin.Dispose();
+        ArrayPool<byte>.Shared.Return(pooled);
+    }
+
+    private static unsafe IntPtr Pinned(MemoryHandle pin) => (IntPtr)pin.Pointer;
+
+    private static unsafe IntPtr Allocate(int length) =>
+        (IntPtr)NativeMemory.AllocZeroed((nuint)length);
+
+    private static unsafe void Free(IntPtr held) => NativeMemory.Free((void*)held);
 }
