@@ -6,8 +6,12 @@
 # the measured run, divided by its 2xx answers) and peak RSS; then B's CPU a request as a share of
 # A's, and the mean of those shares.
 #
-#   bench/pair.sh [--runs N] [--duration S] [--concurrency C] [--client http|socket]
+#   bench/pair.sh [--runs N] [--duration S] [--concurrency C] [--client http|socket] [--alone]
 #                 [--env-a NAME=VALUE]... [--env-b NAME=VALUE]... IMAGE PUBLISH_A PUBLISH_B
+#
+# --alone: each server alone instead, A then B (B first in even runs), each with the whole machine
+# and its own load: steadier for a change of a few per cent on a small image, where two servers at
+# once share the cores unevenly.
 #
 # Each publish is started as the Procfile's web command in its folder, with its --env-a or --env-b
 # settings (the same publish twice then measures a setting); MODEL_SOURCE_DIR, if set, is passed
@@ -20,14 +24,16 @@ runs=6
 duration=15
 concurrency=2
 client=socket
+alone=0
 env_a=() env_b=()
-usage() { sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 while (($# > 0)); do
   case "$1" in
     --runs) runs="$2"; shift 2 ;;
     --duration) duration="$2"; shift 2 ;;
     --concurrency) concurrency="$2"; shift 2 ;;
     --client) client="$2"; shift 2 ;;
+    --alone) alone=1; shift ;;
     --env-a) env_a+=("$2"); shift 2 ;;
     --env-b) env_b+=("$2"); shift 2 ;;
     --*) usage ;;
@@ -83,17 +89,40 @@ peak_kb() { awk '$1 == "VmHWM:" { print $2 }' "/proc/$1/status"; }
 shares=()
 for run in $(seq "$runs"); do
   if ((run % 2)); then port_a=18501 port_b=18502; else port_a=18502 port_b=18501; fi
-  pid_a="$(start "$publish_a" "$port_a" "${env_a[@]}")"; servers+=("$pid_a")
-  pid_b="$(start "$publish_b" "$port_b" "${env_b[@]}")"; servers+=("$pid_b")
-  "${loadgen[@]}" --url "http://127.0.0.1:$port_a/" --duration 3 >/dev/null &
-  "${loadgen[@]}" --url "http://127.0.0.1:$port_b/" --duration 3 >/dev/null &
-  wait
-  a0="$(cpu_ticks "$pid_a")" b0="$(cpu_ticks "$pid_b")"
-  "${loadgen[@]}" --url "http://127.0.0.1:$port_a/" --duration "$duration" | tail -n 1 >"$work/a.json" &
-  "${loadgen[@]}" --url "http://127.0.0.1:$port_b/" --duration "$duration" | tail -n 1 >"$work/b.json" &
-  wait
-  a1="$(cpu_ticks "$pid_a")" b1="$(cpu_ticks "$pid_b")"
-  line="$(node - "$work" "$((a1 - a0))" "$((b1 - b0))" "$(peak_kb "$pid_a")" "$(peak_kb "$pid_b")" "$(getconf CLK_TCK)" <<'EOF'
+  if ((alone)); then
+    # measure_alone PUBLISH PORT OUT ENV...: one server alone, warmed, measured, stopped; its CPU
+    # ticks and peak RSS in $ticks_NAME and $peak_NAME.
+    measure_alone() {
+      local dir="$1" port="$2" out="$3" pid t0
+      shift 3
+      pid="$(start "$dir" "$port" "$@")"; servers+=("$pid")
+      "${loadgen[@]}" --url "http://127.0.0.1:$port/" --duration 3 >/dev/null
+      t0="$(cpu_ticks "$pid")"
+      "${loadgen[@]}" --url "http://127.0.0.1:$port/" --duration "$duration" | tail -n 1 >"$work/$out.json"
+      printf '%s %s\n' "$(($(cpu_ticks "$pid") - t0))" "$(peak_kb "$pid")" >"$work/$out.cpu"
+      stop_all
+    }
+    if ((run % 2)); then
+      measure_alone "$publish_a" "$port_a" a "${env_a[@]}"; measure_alone "$publish_b" "$port_b" b "${env_b[@]}"
+    else
+      measure_alone "$publish_b" "$port_b" b "${env_b[@]}"; measure_alone "$publish_a" "$port_a" a "${env_a[@]}"
+    fi
+    read -r ticks_a peak_a <"$work/a.cpu"
+    read -r ticks_b peak_b <"$work/b.cpu"
+  else
+    pid_a="$(start "$publish_a" "$port_a" "${env_a[@]}")"; servers+=("$pid_a")
+    pid_b="$(start "$publish_b" "$port_b" "${env_b[@]}")"; servers+=("$pid_b")
+    "${loadgen[@]}" --url "http://127.0.0.1:$port_a/" --duration 3 >/dev/null &
+    "${loadgen[@]}" --url "http://127.0.0.1:$port_b/" --duration 3 >/dev/null &
+    wait
+    a0="$(cpu_ticks "$pid_a")" b0="$(cpu_ticks "$pid_b")"
+    "${loadgen[@]}" --url "http://127.0.0.1:$port_a/" --duration "$duration" | tail -n 1 >"$work/a.json" &
+    "${loadgen[@]}" --url "http://127.0.0.1:$port_b/" --duration "$duration" | tail -n 1 >"$work/b.json" &
+    wait
+    ticks_a="$(($(cpu_ticks "$pid_a") - a0))" ticks_b="$(($(cpu_ticks "$pid_b") - b0))"
+    peak_a="$(peak_kb "$pid_a")" peak_b="$(peak_kb "$pid_b")"
+  fi
+  line="$(node - "$work" "$ticks_a" "$ticks_b" "$peak_a" "$peak_b" "$(getconf CLK_TCK)" <<'EOF'
 const fs = require('node:fs');
 const [work, ticksA, ticksB, peakA, peakB, hz] = process.argv.slice(2);
 const a = JSON.parse(fs.readFileSync(`${work}/a.json`, 'utf8')), b = JSON.parse(fs.readFileSync(`${work}/b.json`, 'utf8'));
@@ -107,4 +136,4 @@ EOF
   stop_all
 done
 echo "B / A CPU a request, mean of $runs runs: $(printf '%s\n' "${shares[@]}" | awk '{ s += $1 } END { printf "%.3f", s / NR }')" \
-  "(each: ${shares[*]}); $(basename "$image"), $concurrency connections each, ${duration} s a run"
+  "(each: ${shares[*]}); $(basename "$image"), $concurrency connections each, ${duration} s a run$( ((alone)) && echo ', each server alone')"
