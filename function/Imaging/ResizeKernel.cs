@@ -173,9 +173,6 @@ internal sealed class ResizeKernel
     /// <summary>Floats from one output position's weights to the next's in <see cref="AllWeights"/>.</summary>
     public int Stride => stride;
 
-    /// <summary>How many taps output <paramref name="index"/> has.</summary>
-    public int CountOf(int index) => counts[index];
-
     /// <summary>The first source position output <paramref name="index"/> reads.</summary>
     public int StartOf(int index) => starts[index];
 
