@@ -55,8 +55,8 @@ internal static class JpegHeader
                 // libjpeg decodes a sequential JPEG whose first scan holds every component in that
                 // one pass and never reaches a later scan, so only a buffered JPEG's are counted
                 // (which spares a photo a search of its whole entropy-coded data).
-                var later = new List<Range>();
-                var scans = buffered ? CountScans(jpeg, at, frame, later) : 1;
+                var later = buffered ? new List<Range>() : null;
+                var scans = later is null ? 1 : CountScans(jpeg, at, frame, later);
                 if (scans > MaxScans)
                 {
                     throw ImageFailures.Unsupported($"The JPEG has {scans} scans; at most {MaxScans} are decoded.");
@@ -74,7 +74,7 @@ internal static class JpegHeader
                     Scanlines = true,
                     ReadsFromMemory = !buffered,
                     Hidden = hidden.Ranges,
-                    UnneededAtAnEighth = later,
+                    UnneededAtAnEighth = later ?? [],
                 };
             }
         }
