@@ -85,7 +85,22 @@ internal sealed class TensorWriter : ITensorWriter
                     TensorPrimitives.MultiplyAdd(ring.Slice((start + tap) % ringRows * rowLength, rowLength), weights[tap], blended, blended);
                 }
 
-                WriteRow(MemoryMarshal.Cast<float, Vector128<float>>(blendedRow), columns, firstColumn, output, destination, y);
+                var row = MemoryMarshal.Cast<float, Vector128<float>>(blendedRow);
+                switch (columns.MaxTaps)
+                {
+                    case 2:
+                        WriteRow<TwoTaps>(row, columns, firstColumn, output, destination, y);
+                        break;
+                    case 3:
+                        WriteRow<ThreeTaps>(row, columns, firstColumn, output, destination, y);
+                        break;
+                    case 4:
+                        WriteRow<FourTaps>(row, columns, firstColumn, output, destination, y);
+                        break;
+                    default:
+                        WriteRow<AnyTaps>(row, columns, firstColumn, output, destination, y);
+                        break;
+                }
             }
         }
         finally
@@ -111,8 +126,9 @@ internal sealed class TensorWriter : ITensorWriter
     /// ends in that many zero pixels). Into separate planes (NCHW), four pixels at a time are turned
     /// into one vector of each channel, normalised and stored whole.
     /// </summary>
-    private static void WriteRow(
+    private static void WriteRow<TTaps>(
         ReadOnlySpan<Vector128<float>> blended, ResizeKernel columns, int firstColumn, in Output output, Span<float> destination, int y)
+        where TTaps : ITaps
     {
         var taps = columns.MaxTaps;
         var stride = columns.Stride;
@@ -131,10 +147,10 @@ internal sealed class TensorWriter : ITensorWriter
             var (redShift, greenShift, blueShift) = (Vector128.Create(shifts[0]), Vector128.Create(shifts[1]), Vector128.Create(shifts[2]));
             for (; x <= width - 4; x += 4)
             {
-                var pixel0 = Sum(blended, weights.Slice(x * stride, taps), starts[x] - firstColumn);
-                var pixel1 = Sum(blended, weights.Slice((x + 1) * stride, taps), starts[x + 1] - firstColumn);
-                var pixel2 = Sum(blended, weights.Slice((x + 2) * stride, taps), starts[x + 2] - firstColumn);
-                var pixel3 = Sum(blended, weights.Slice((x + 3) * stride, taps), starts[x + 3] - firstColumn);
+                var pixel0 = TTaps.Sum(blended, weights.Slice(x * stride), starts[x] - firstColumn, taps);
+                var pixel1 = TTaps.Sum(blended, weights.Slice((x + 1) * stride), starts[x + 1] - firstColumn, taps);
+                var pixel2 = TTaps.Sum(blended, weights.Slice((x + 2) * stride), starts[x + 2] - firstColumn, taps);
+                var pixel3 = TTaps.Sum(blended, weights.Slice((x + 3) * stride), starts[x + 3] - firstColumn, taps);
 
                 // Four pixels' (r, g, b, _) to (r0, r1, r2, r3), (g0 … g3) and (b0 … b3).
                 var redGreen01 = Sse.UnpackLow(pixel0, pixel1);
@@ -142,40 +158,85 @@ internal sealed class TensorWriter : ITensorWriter
                 var blue01 = Sse.UnpackHigh(pixel0, pixel1);
                 var blue23 = Sse.UnpackHigh(pixel2, pixel3);
                 var at = first + x;
-                ((Sse.MoveLowToHigh(redGreen01, redGreen23) * redMultiplier) + redShift).CopyTo(destination.Slice(at + redAt, 4));
-                ((Sse.MoveHighToLow(redGreen23, redGreen01) * greenMultiplier) + greenShift).CopyTo(destination.Slice(at + greenAt, 4));
-                ((Sse.MoveLowToHigh(blue01, blue23) * blueMultiplier) + blueShift).CopyTo(destination.Slice(at + blueAt, 4));
+                Vector128.FusedMultiplyAdd(Sse.MoveLowToHigh(redGreen01, redGreen23), redMultiplier, redShift).CopyTo(destination.Slice(at + redAt, 4));
+                Vector128.FusedMultiplyAdd(Sse.MoveHighToLow(redGreen23, redGreen01), greenMultiplier, greenShift).CopyTo(destination.Slice(at + greenAt, 4));
+                Vector128.FusedMultiplyAdd(Sse.MoveLowToHigh(blue01, blue23), blueMultiplier, blueShift).CopyTo(destination.Slice(at + blueAt, 4));
             }
         }
 
         for (var pixel = first + (x * step); x < width; x++, pixel += step)
         {
-            var sum = Sum(blended, weights.Slice(x * stride, taps), starts[x] - firstColumn);
+            var sum = TTaps.Sum(blended, weights.Slice(x * stride), starts[x] - firstColumn, taps);
             if (output.Channels == ChannelOrder.Grey)
             {
                 // Luma is linear, so taking it after the resize equals resizing the luma.
-                destination[pixel] = (Vector128.Dot(sum, Luma) * output.Multiplier0) + output.Shift0;
+                destination[pixel] = MathF.FusedMultiplyAdd(Vector128.Dot(sum, Luma), output.Multiplier0, output.Shift0);
                 continue;
             }
 
-            var normalised = (sum * multipliers) + shifts;
+            var normalised = Vector128.FusedMultiplyAdd(sum, multipliers, shifts);
             destination[pixel + redAt] = normalised.GetElement(0);
             destination[pixel + greenAt] = normalised.GetElement(1);
             destination[pixel + blueAt] = normalised.GetElement(2);
         }
     }
 
-    /// <summary>One output pixel: its taps from pixel <paramref name="start"/> of the blended row on, weighed.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<float> Sum(ReadOnlySpan<Vector128<float>> blended, ReadOnlySpan<float> weights, int start)
+    /// <summary>
+    /// One output pixel: <c>count</c> taps from pixel <c>start</c> of the blended row on, weighed by
+    /// the first <c>count</c> of <c>weights</c>. The common counts are written out, a fused
+    /// multiply-add a tap with no loop, and read the highest tap first so the rest need no bounds check.
+    /// </summary>
+    private interface ITaps
     {
-        var sum = blended[start] * weights[0];
-        for (var tap = 1; tap < weights.Length; tap++)
-        {
-            sum += blended[start + tap] * weights[tap];
-        }
+        static abstract Vector128<float> Sum(ReadOnlySpan<Vector128<float>> blended, ReadOnlySpan<float> weights, int start, int count);
+    }
 
-        return sum;
+    private readonly struct TwoTaps : ITaps
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<float> Sum(ReadOnlySpan<Vector128<float>> blended, ReadOnlySpan<float> weights, int start, int count)
+        {
+            var pixels = blended.Slice(start, 2);
+            return Vector128.FusedMultiplyAdd(pixels[1], Vector128.Create(weights[1]), pixels[0] * weights[0]);
+        }
+    }
+
+    private readonly struct ThreeTaps : ITaps
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<float> Sum(ReadOnlySpan<Vector128<float>> blended, ReadOnlySpan<float> weights, int start, int count)
+        {
+            var pixels = blended.Slice(start, 3);
+            var (last, weight) = (pixels[2], weights[2]);
+            return Vector128.FusedMultiplyAdd(last, Vector128.Create(weight), Vector128.FusedMultiplyAdd(pixels[1], Vector128.Create(weights[1]), pixels[0] * weights[0]));
+        }
+    }
+
+    private readonly struct FourTaps : ITaps
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<float> Sum(ReadOnlySpan<Vector128<float>> blended, ReadOnlySpan<float> weights, int start, int count)
+        {
+            var pixels = blended.Slice(start, 4);
+            var (last, weight) = (pixels[3], weights[3]);
+            var front = Vector128.FusedMultiplyAdd(pixels[1], Vector128.Create(weights[1]), pixels[0] * weights[0]);
+            return Vector128.FusedMultiplyAdd(last, Vector128.Create(weight), Vector128.FusedMultiplyAdd(pixels[2], Vector128.Create(weights[2]), front));
+        }
+    }
+
+    private readonly struct AnyTaps : ITaps
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<float> Sum(ReadOnlySpan<Vector128<float>> blended, ReadOnlySpan<float> weights, int start, int count)
+        {
+            var sum = blended[start] * weights[0];
+            for (var tap = 1; tap < count; tap++)
+            {
+                sum = Vector128.FusedMultiplyAdd(blended[start + tap], Vector128.Create(weights[tap]), sum);
+            }
+
+            return sum;
+        }
     }
 
     /// <summary>Bytes to floats, a vector at a time (TensorPrimitives' generic conversion is not vectorised for this pair).</summary>

@@ -108,19 +108,25 @@ public class TensorWriterTests
 
         var tensor = Write(image, spec);
 
-        var expected = NaiveResize.Resize(image, width, height, 0, 0, width, height);
-        var plane = width * height;
-        for (var c = 0; c < 3; c++)
-        {
-            var at = (channels == ChannelOrder.Bgr ? 2 - c : c) * plane;
-            for (var y = 0; y < height; y++)
-            {
-                for (var x = 0; x < width; x++)
-                {
-                    Assert.Equal(expected[c, y, x], tensor[at + (y * width) + x], 1e-2);
-                }
-            }
-        }
+        AssertPlanes(NaiveResize.Resize(image, width, height, 0, 0, width, height), tensor, channels);
+    }
+
+    [Theory]
+    // Column kernels of each number of taps the writer sums written out (2, 3 and 4) and of more
+    // (the loop): an enlargement, then shrinks by 1.125, 1.6 and 2.5.
+    [InlineData(600, 2)]
+    [InlineData(267, 3)]
+    [InlineData(188, 4)]
+    [InlineData(120, 5)]
+    public void Each_number_of_taps_gives_the_naive_resize(int width, int taps)
+    {
+        using var image = Pictures.Noise(300, 20);
+        var spec = Raw with { Resize = ResizeMode.Stretch, Width = width, Height = 20 };
+
+        var tensor = Write(image, spec);
+
+        Assert.Equal(taps, ResizeKernel.For(300, width, 0, width).MaxTaps);
+        AssertPlanes(NaiveResize.Resize(image, width, 20, 0, 0, width, 20), tensor, ChannelOrder.Rgb);
     }
 
     [Fact]
@@ -480,6 +486,24 @@ public class TensorWriterTests
         var tensor = new float[spec.TensorLength];
         new TensorWriter().Write(image, spec, tensor);
         return tensor;
+    }
+
+    /// <summary>Each of the tensor's planes against the naive resize's red, green and blue, in the tensor's channel order.</summary>
+    private static void AssertPlanes(double[,,] expected, float[] tensor, ChannelOrder channels)
+    {
+        var (height, width) = (expected.GetLength(1), expected.GetLength(2));
+        var plane = width * height;
+        for (var c = 0; c < 3; c++)
+        {
+            var at = (channels == ChannelOrder.Bgr ? 2 - c : c) * plane;
+            for (var y = 0; y < height; y++)
+            {
+                for (var x = 0; x < width; x++)
+                {
+                    Assert.Equal(expected[c, y, x], tensor[at + (y * width) + x], 1e-2);
+                }
+            }
+        }
     }
 
     private static void AssertClose(double[] expected, float[] actual)
