@@ -56,7 +56,7 @@ public sealed class ImagePreprocessor(
 
     /// <summary>
     /// One image into <paramref name="destination"/>; when it is <paramref name="classifiedNext"/>,
-    /// its CPU work thread waits for the inference before it takes the next decode.
+    /// the caller resumes on the decode's CPU work thread, whose next work is then its inference.
     /// </summary>
     private async Task WriteAsync(ReadOnlyMemory<byte> image, PreprocessingSpec spec, Memory<float> destination, bool classifiedNext, CancellationToken cancellationToken)
     {

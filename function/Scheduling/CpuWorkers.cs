@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using Microsoft.Extensions.Options;
 
 namespace ImageClassifier.Scheduling;
@@ -11,41 +10,20 @@ namespace ImageClassifier.Scheduling;
 /// threads to make up for the ones decoding. Admission bounds how much work waits. Work that
 /// finishes a request already decoded (its inference) runs first, the rest in arrival order, so a
 /// request once started is answered before new ones start and holds its tensor and body no longer
-/// than it must. A thread that finishes a long decode whose inference follows waits for it briefly
-/// (<see cref="FollowUpWait"/>) before taking a new decode: the caller's continuation queues the
-/// inference from the thread pool, and needs the core this thread frees to do it.
+/// than it must. The caller of a decode whose inference follows resumes on the decode's own
+/// thread, which so finds the inference queued ahead when it looks for work: no hop through the
+/// thread pool between the two, and the tensor is still in that core's cache when it is read.
 /// </summary>
 public sealed class CpuWorkers : IDisposable
 {
-    /// <summary>
-    /// Long enough for the thread pool to queue the inference once a core is free (tens of
-    /// microseconds), short against any decode; it is only spent in full when none comes.
-    /// </summary>
-    public static readonly TimeSpan DefaultFollowUpWait = TimeSpan.FromMilliseconds(2);
-
-    /// <summary>
-    /// Only work this long is waited after: the wait then costs a tenth of it at most, and after a
-    /// short decode the inference would not wait long behind the next (on the 768x576 image,
-    /// waiting after every decode served 6–10 % less).
-    /// </summary>
-    public static readonly TimeSpan DefaultWaitAfterWorkOf = 10 * DefaultFollowUpWait;
-
     private readonly ConcurrentQueue<WorkItem> ahead = new();
     private readonly ConcurrentQueue<WorkItem> queue = new();
     private readonly SemaphoreSlim waiting = new(0);
-    private readonly object aheadQueued = new();
     private readonly Thread[] threads;
     private volatile bool disposed;
 
     public CpuWorkers(IOptions<CpuWorkOptions> options)
-        : this(options, DefaultFollowUpWait, DefaultWaitAfterWorkOf)
     {
-    }
-
-    internal CpuWorkers(IOptions<CpuWorkOptions> options, TimeSpan followUpWait, TimeSpan waitAfterWorkOf)
-    {
-        FollowUpWait = followUpWait;
-        WaitAfterWorkOf = waitAfterWorkOf;
         threads = new Thread[options.Value.Threads];
         for (var index = 0; index < threads.Length; index++)
         {
@@ -54,12 +32,6 @@ public sealed class CpuWorkers : IDisposable
         }
     }
 
-    /// <summary>How long a thread waits for the work a finished item's caller queues ahead.</summary>
-    public TimeSpan FollowUpWait { get; }
-
-    /// <summary>How long work must have run for its thread to wait for the work its caller queues ahead.</summary>
-    public TimeSpan WaitAfterWorkOf { get; }
-
     /// <summary>
     /// Runs <paramref name="work"/> on one of the threads; the caller's continuation runs on the
     /// thread pool, never on these threads. Work cancelled before it starts does not run, and its
@@ -67,22 +39,24 @@ public sealed class CpuWorkers : IDisposable
     /// up, and it writes into the caller's buffers, which the caller must not give back sooner.
     /// </summary>
     public Task<TResult> RunAsync<TState, TResult>(Func<TState, TResult> work, TState state, CancellationToken cancellationToken) =>
-        Enqueue(queue, work, state, aheadFollows: false, cancellationToken);
+        Enqueue(queue, work, state, resumeHere: false, cancellationToken);
 
     /// <summary>
     /// As <see cref="RunAsync{TState, TResult}"/>, for work whose caller queues work ahead as soon
-    /// as it is done (a decode, then its inference): if it ran <see cref="WaitAfterWorkOf"/> or
-    /// longer, the thread waits up to <see cref="FollowUpWait"/> for that before it takes other work.
+    /// as it is done (a decode, then its inference): when it succeeds, the caller resumes on this
+    /// thread until it next waits, so what it queues ahead is this thread's next work. It must
+    /// only queue that: whatever it does before its next wait holds a CPU work thread. A failure or
+    /// a cancellation resumes the caller on the thread pool, as other work does.
     /// </summary>
     public Task<TResult> RunThenAheadAsync<TState, TResult>(Func<TState, TResult> work, TState state, CancellationToken cancellationToken) =>
-        Enqueue(queue, work, state, aheadFollows: true, cancellationToken);
+        Enqueue(queue, work, state, resumeHere: true, cancellationToken);
 
     /// <summary>
     /// As <see cref="RunAsync{TState, TResult}"/>, but ahead of all work queued there: for the short
     /// last stage of a request whose decode is done.
     /// </summary>
     public Task<TResult> RunAheadAsync<TState, TResult>(Func<TState, TResult> work, TState state, CancellationToken cancellationToken) =>
-        Enqueue(ahead, work, state, aheadFollows: false, cancellationToken);
+        Enqueue(ahead, work, state, resumeHere: false, cancellationToken);
 
     /// <inheritdoc cref="RunAsync{TState, TResult}"/>
     public Task RunAsync<TState>(Action<TState> work, TState state, CancellationToken cancellationToken) =>
@@ -110,7 +84,7 @@ public sealed class CpuWorkers : IDisposable
     }
 
     private Task<TResult> Enqueue<TState, TResult>(
-        ConcurrentQueue<WorkItem> to, Func<TState, TResult> work, TState state, bool aheadFollows, CancellationToken cancellationToken)
+        ConcurrentQueue<WorkItem> to, Func<TState, TResult> work, TState state, bool resumeHere, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(disposed, this);
         if (cancellationToken.IsCancellationRequested)
@@ -118,17 +92,9 @@ public sealed class CpuWorkers : IDisposable
             return Task.FromCanceled<TResult>(cancellationToken);
         }
 
-        var item = new WorkItem<TState, TResult>(work, state, aheadFollows, cancellationToken);
+        var item = new WorkItem<TState, TResult>(work, state, resumeHere, cancellationToken);
         to.Enqueue(item);
         waiting.Release();
-        if (to == ahead)
-        {
-            lock (aheadQueued)
-            {
-                Monitor.PulseAll(aheadQueued);
-            }
-        }
-
         return item.Task;
     }
 
@@ -149,55 +115,55 @@ public sealed class CpuWorkers : IDisposable
                 return;
             }
 
-            var started = Stopwatch.GetTimestamp();
-            if (item.Execute() && Stopwatch.GetElapsedTime(started) >= WaitAfterWorkOf)
-            {
-                AwaitFollowUp();
-            }
-        }
-    }
-
-    /// <summary>Blocks, leaving the core to the thread pool, until work is queued ahead or the wait is over.</summary>
-    private void AwaitFollowUp()
-    {
-        lock (aheadQueued)
-        {
-            if (ahead.IsEmpty)
-            {
-                Monitor.Wait(aheadQueued, FollowUpWait);
-            }
+            item.Execute();
         }
     }
 
     private abstract class WorkItem
     {
-        /// <summary>Runs the work; true when it succeeded and its caller will queue work ahead next.</summary>
-        public abstract bool Execute();
+        public abstract void Execute();
     }
 
-    private sealed class WorkItem<TState, TResult>(Func<TState, TResult> work, TState state, bool aheadFollows, CancellationToken cancellationToken) : WorkItem
+    private sealed class WorkItem<TState, TResult>(Func<TState, TResult> work, TState state, bool resumeHere, CancellationToken cancellationToken) : WorkItem
     {
-        private readonly TaskCompletionSource<TResult> completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Continuations run inline only for work whose caller resumes here, and only on success (see Fail).
+        private readonly TaskCompletionSource<TResult> completion =
+            new(resumeHere ? TaskCreationOptions.None : TaskCreationOptions.RunContinuationsAsynchronously);
 
         public Task<TResult> Task => completion.Task;
 
-        public override bool Execute()
+        public override void Execute()
         {
             if (cancellationToken.IsCancellationRequested)
             {
-                completion.TrySetCanceled(cancellationToken);
-                return false;
+                Fail(item => item.completion.TrySetCanceled(cancellationToken));
+                return;
             }
 
+            TResult result;
             try
             {
-                completion.TrySetResult(work(state));
-                return aheadFollows;
+                result = work(state);
             }
             catch (Exception exception)
             {
-                completion.TrySetException(exception);
-                return false;
+                Fail(item => item.completion.TrySetException(exception));
+                return;
+            }
+
+            completion.TrySetResult(result);
+        }
+
+        /// <summary>A caller that would resume here gets its failure on the thread pool: answering it is no CPU work.</summary>
+        private void Fail(Action<WorkItem<TState, TResult>> complete)
+        {
+            if (resumeHere)
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(complete, this, preferLocal: false);
+            }
+            else
+            {
+                complete(this);
             }
         }
     }

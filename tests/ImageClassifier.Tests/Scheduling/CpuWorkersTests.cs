@@ -6,8 +6,9 @@ namespace ImageClassifier.Tests.Scheduling;
 
 /// <summary>
 /// The CPU work threads: work runs on them, never more at once than there are threads, in
-/// arrival order after any work queued ahead; the caller resumes on the thread pool; cancelled work does not run; a failure
-/// reaches its caller and the thread goes on.
+/// arrival order after any work queued ahead; the caller resumes on the thread pool, but a decode's
+/// caller on the decode's thread so that its inference comes next; cancelled work does not run; a
+/// failure reaches its caller and the thread goes on.
 /// </summary>
 public sealed class CpuWorkersTests : IDisposable
 {
@@ -87,16 +88,14 @@ public sealed class CpuWorkersTests : IDisposable
     [Fact]
     public async Task A_thread_that_finished_a_decode_takes_the_inference_its_caller_queues_next_before_older_work()
     {
-        // The wait is long here so that the order cannot depend on how fast the caller resumes.
-        using var workers = Workers(threads: 1, followUpWait: TimeSpan.FromHours(1));
+        using var workers = Workers(threads: 1);
         var started = new List<int>();
         var blocker = workers.RunAsync(_ => gate.Wait(Patience), 0, CancellationToken.None);
-        var decode = workers.RunThenAheadAsync(started.Add, 1, CancellationToken.None);
+        var inference = DecodeThenInferAsync(workers, started);
         var older = workers.RunAsync(started.Add, 2, CancellationToken.None);
 
         gate.Set();
-        await decode.WaitAsync(Patience);
-        await workers.RunAheadAsync(started.Add, 3, CancellationToken.None).WaitAsync(Patience);
+        await inference.WaitAsync(Patience);
         await older.WaitAsync(Patience);
 
         Assert.Equal([1, 3, 2], started);
@@ -104,35 +103,59 @@ public sealed class CpuWorkersTests : IDisposable
     }
 
     [Fact]
-    public async Task A_thread_goes_on_to_other_work_once_the_wait_for_a_follow_up_is_over()
+    public async Task The_caller_of_a_decode_resumes_on_its_thread_and_the_caller_of_other_work_on_the_thread_pool()
     {
-        using var workers = Workers(threads: 1, followUpWait: TimeSpan.FromMilliseconds(50));
+        using var workers = Workers(threads: 1);
 
-        await workers.RunThenAheadAsync(static _ => { }, 0, CancellationToken.None).WaitAsync(Patience);
+        // Each caller is waiting before its work can finish, so it resumes where the work completes.
+        var decode = ThreadResumedOnAsync(workers.RunThenAheadAsync(_ => gate.Wait(Patience), 0, CancellationToken.None));
+        var other = ThreadResumedOnAsync(workers.RunAsync(_ => gate.Wait(Patience), 0, CancellationToken.None));
+        gate.Set();
 
-        Assert.Equal(2, await workers.RunAsync(static value => value * 2, 1, CancellationToken.None).WaitAsync(Patience));
+        Assert.Equal("CPU work", await decode.WaitAsync(Patience));
+        Assert.NotEqual("CPU work", await other.WaitAsync(Patience));
     }
 
     [Fact]
-    public async Task A_thread_waits_for_no_follow_up_after_short_work()
+    public async Task The_caller_of_a_failed_decode_resumes_on_the_thread_pool_and_the_thread_takes_the_next_work()
     {
-        using var workers = Workers(threads: 1, followUpWait: TimeSpan.FromHours(1), waitAfterWorkOf: TimeSpan.FromHours(1));
+        using var workers = Workers(threads: 1);
 
-        await workers.RunThenAheadAsync(static _ => { }, 0, CancellationToken.None).WaitAsync(Patience);
-
-        Assert.Equal(42, await workers.RunAsync(static value => value * 2, 21, CancellationToken.None).WaitAsync(Patience));
-    }
-
-    [Fact]
-    public async Task A_failed_decode_waits_for_no_follow_up()
-    {
-        using var workers = Workers(threads: 1, followUpWait: TimeSpan.FromHours(1));
-
-        var failed = workers.RunThenAheadAsync<int, int>(static _ => throw new InvalidOperationException("decode failed"), 0, CancellationToken.None);
+        var failed = workers.RunThenAheadAsync<int, int>(
+            _ =>
+            {
+                gate.Wait(Patience);
+                throw new InvalidOperationException("decode failed");
+            },
+            0,
+            CancellationToken.None);
+        var resumedOn = ThreadResumedOnAsync(failed);
         var next = workers.RunAsync(static value => value * 2, 21, CancellationToken.None);
+        gate.Set();
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => failed.WaitAsync(Patience));
+        Assert.NotEqual("CPU work", await resumedOn.WaitAsync(Patience));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => failed);
+        Assert.Equal("decode failed", error.Message);
         Assert.Equal(42, await next.WaitAsync(Patience));
+    }
+
+    [Fact]
+    public async Task The_caller_of_a_cancelled_decode_resumes_on_the_thread_pool()
+    {
+        using var workers = Workers(threads: 1);
+        var blocker = workers.RunAsync(_ => gate.Wait(Patience), 0, CancellationToken.None);
+        using var cancellation = new CancellationTokenSource();
+        var ran = false;
+        var decode = workers.RunThenAheadAsync(_ => ran = true, 0, cancellation.Token);
+        var resumedOn = ThreadResumedOnAsync(decode);
+
+        await cancellation.CancelAsync();
+        gate.Set();
+
+        Assert.NotEqual("CPU work", await resumedOn.WaitAsync(Patience));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => decode);
+        Assert.False(ran);
+        Assert.True(blocker.IsCompletedSuccessfully);
     }
 
     [Fact]
@@ -193,8 +216,22 @@ public sealed class CpuWorkersTests : IDisposable
         Assert.ThrowsAny<InvalidOperationException>(() => { _ = workers.RunAsync(static value => value, 0, CancellationToken.None); });
     }
 
-    private static CpuWorkers Workers(int threads, TimeSpan? followUpWait = null, TimeSpan? waitAfterWorkOf = null) =>
-        new(Options.Create(new CpuWorkOptions { Threads = threads }), followUpWait ?? CpuWorkers.DefaultFollowUpWait, waitAfterWorkOf ?? TimeSpan.Zero);
+    private static CpuWorkers Workers(int threads) => new(Options.Create(new CpuWorkOptions { Threads = threads }));
+
+    /// <summary>What a request does: a decode (1), then, as soon as it resumes, its inference (3) queued ahead.</summary>
+    private static async Task DecodeThenInferAsync(CpuWorkers workers, List<int> started)
+    {
+        // Not on the test framework's context, which would queue the continuation: as in ASP.NET Core, which has none.
+        await workers.RunThenAheadAsync(started.Add, 1, CancellationToken.None).ConfigureAwait(false);
+        await workers.RunAheadAsync(started.Add, 3, CancellationToken.None).ConfigureAwait(false);
+    }
+
+    /// <summary>The name of the thread the caller of <paramref name="work"/> resumes on, with no context to return to.</summary>
+    private static async Task<string?> ThreadResumedOnAsync(Task work)
+    {
+        await work.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        return Thread.CurrentThread.Name;
+    }
 
     private static void InterlockedMax(ref int target, int value)
     {
