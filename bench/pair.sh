@@ -44,7 +44,8 @@ done
 image="$1" publish_a="$2" publish_b="$3"
 web_command="$(sed -n 's/^web:[[:space:]]*//p' "$repo/Procfile")"
 dotnet build "$here/LoadGenerator" -c Release --nologo -v q >/dev/null
-loadgen=(dotnet "$here/LoadGenerator/bin/Release/net10.0/LoadGenerator.dll" --client "$client"
+# The load generator as compare.sh runs it: socket completions inline on its epoll thread.
+loadgen=(env DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 dotnet "$here/LoadGenerator/bin/Release/net10.0/LoadGenerator.dll" --client "$client"
   --body "$image" --content-type image/jpeg --concurrency "$concurrency" --warmup 0)
 work="$(mktemp -d)"
 servers=()

@@ -17,7 +17,7 @@
 # -r paces each connection at RATE requests a second at most (the load generator's --rate), so
 # that a server that refuses faster is not sent more. -k socket sends with the load generator's
 # raw socket client (--client socket), run with its socket completions inline on the epoll thread
-# and thread-pool workers that do not spin: it costs the shared cores far less than HttpClient.
+# (its thread-pool workers never spin, whatever the client): it costs the shared cores far less than HttpClient.
 # -P pins the server and the load generator to CPU lists of their own (taskset -c), e.g. -P 0/1:
 # as if the client ran on another machine, at the cost of the server's other cores.
 #
@@ -122,7 +122,7 @@ jit_ticks() {
 before="$(ticks "$pid")"
 client_cpu="$(mktemp)"
 client_env=()
-[[ "$client_kind" != socket ]] || client_env=(DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0)
+[[ "$client_kind" != socket ]] || client_env=(DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1)
 result="$("${client_pin[@]}" env "${client_env[@]}" /usr/bin/time -f '%U %S' -o "$client_cpu" dotnet "$loadgen" --url "http://127.0.0.1:$port/" --body "$image" --content-type "$content_type" \
   --concurrency "$connections" --rate "$rate" --client "$client_kind" --duration "$seconds" --warmup "$warmup" | tail -n 1)" || [[ "$label" == floor* ]] # the load generator exits 1 when nothing was answered 2xx
 after="$(ticks "$pid")"
