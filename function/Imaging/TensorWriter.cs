@@ -207,8 +207,7 @@ internal sealed class TensorWriter : ITensorWriter
         public static Vector128<float> Sum(ReadOnlySpan<Vector128<float>> blended, ReadOnlySpan<float> weights, int start, int count)
         {
             var pixels = blended.Slice(start, 3);
-            var (last, weight) = (pixels[2], weights[2]);
-            return Vector128.FusedMultiplyAdd(last, Vector128.Create(weight), Vector128.FusedMultiplyAdd(pixels[1], Vector128.Create(weights[1]), pixels[0] * weights[0]));
+            return Vector128.FusedMultiplyAdd(pixels[2], Vector128.Create(weights[2]), Vector128.FusedMultiplyAdd(pixels[1], Vector128.Create(weights[1]), pixels[0] * weights[0]));
         }
     }
 
@@ -218,9 +217,10 @@ internal sealed class TensorWriter : ITensorWriter
         public static Vector128<float> Sum(ReadOnlySpan<Vector128<float>> blended, ReadOnlySpan<float> weights, int start, int count)
         {
             var pixels = blended.Slice(start, 4);
-            var (last, weight) = (pixels[3], weights[3]);
-            var front = Vector128.FusedMultiplyAdd(pixels[1], Vector128.Create(weights[1]), pixels[0] * weights[0]);
-            return Vector128.FusedMultiplyAdd(last, Vector128.Create(weight), Vector128.FusedMultiplyAdd(pixels[2], Vector128.Create(weights[2]), front));
+            return Vector128.FusedMultiplyAdd(
+                pixels[3],
+                Vector128.Create(weights[3]),
+                Vector128.FusedMultiplyAdd(pixels[2], Vector128.Create(weights[2]), Vector128.FusedMultiplyAdd(pixels[1], Vector128.Create(weights[1]), pixels[0] * weights[0])));
         }
     }
 
